@@ -1,0 +1,189 @@
+"""Command line: build, show, check. The only module that prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .build import BuildOptions, collect, process_post, run_build
+from .config import Config, ConfigError, load_config
+from .dates import isoformat
+from .markup import MarkdownRenderer
+from .model import Entry, Problem
+from .output import LockBusy
+from .posts import read_post
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 75
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"feedwright: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="feedwright", description="Markdown posts → Atom, RSS and JSON feeds.")
+    parser.add_argument("--version", action="version", version=f"feedwright {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    common = _Parser(add_help=False)
+    common.add_argument("-c", "--config", type=Path, default=Path("config.yaml"), help="default: ./config.yaml")
+    common.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
+    common.add_argument("--future", action="store_true", help="include posts dated in the future")
+
+    build = sub.add_parser("build", parents=[common], help="write every feed")
+    build.add_argument("--posts", type=Path, help="posts folder (overrides the config)")
+    build.add_argument("--out", type=Path, help="output folder (overrides the config)")
+    build.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    build.add_argument("--no-cache", action="store_true", help="ignore and rebuild the cache")
+    build.add_argument("--strict", action="store_true", help="exit 1 when any post was rejected")
+    build.add_argument("--prune", action="store_true", help="delete feeds whose tag or category has gone")
+    loud = build.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    loud.add_argument("-v", "--verbose", action="store_true", help="print more")
+
+    show = sub.add_parser("show", parents=[common], help="print the entries one post becomes")
+    show.add_argument("post", type=Path, metavar="POST_FILE")
+    show.add_argument("--json", action="store_true", help="a JSON list, one object per entry")
+
+    check = sub.add_parser("check", parents=[common], help="read config and every post; write nothing")
+    check.add_argument("--posts", type=Path, help="posts folder (overrides the config)")
+    check.add_argument("--strict", action="store_true", help="exit 1 when any post was rejected")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    posts = getattr(args, "posts", None)
+    out = getattr(args, "out", None)
+    cwd = Path.cwd()
+    if posts is not None:
+        config = replace(config, posts=str((cwd / posts).resolve()))
+    if out is not None:
+        config = replace(config, output=str((cwd / out).resolve()))
+    if args.drafts:
+        config = replace(config, include_drafts=True)
+    if args.future:
+        config = replace(config, include_future=True)
+    return config
+
+
+def _print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = _load(args)
+    except ConfigError as exc:
+        print(f"{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "build":
+            return _build(args, config)
+        if args.command == "show":
+            return _show(args, config)
+        return _check(args, config)
+    except LockBusy as exc:
+        print(f"{exc}; try again later", file=sys.stderr)
+        return EXIT_LOCKED
+    except KeyboardInterrupt:
+        print("feedwright: interrupted", file=sys.stderr)
+        return 130
+
+
+def _build(args: argparse.Namespace, config: Config) -> int:
+    options = BuildOptions(strict=args.strict, prune=args.prune)
+    try:
+        report = run_build(config, options)
+    except OSError as exc:
+        print(f"{exc.filename or config.output_dir()}: error: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    _print_problems(report.problems)
+    if not args.quiet or report.aborted:
+        print(report.summary(), file=sys.stderr if report.aborted else sys.stdout)
+    return report.exit_code(args.strict)
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "link": entry.link,
+        "published": isoformat(entry.published),
+        "updated": isoformat(entry.updated),
+        "authors": [a.name for a in entry.authors],
+        "tags": list(entry.tags),
+        "categories": list(entry.categories),
+        "image": entry.image,
+        "related": list(entry.related),
+        "summary": entry.summary,
+        "content_html": entry.content_html,
+        "index": entry.index,
+    }
+
+
+def _show(args: argparse.Namespace, config: Config) -> int:
+    path: Path = args.post
+    if not path.is_file():
+        print(f"{path}: error: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    # A single post is shown even when it is a draft or dated in the future: the person asked for it.
+    config = replace(config, include_drafts=True, include_future=True)
+    result = read_post(path, config, datetime.now(UTC), display=str(path))
+    _print_problems(result.problems)
+    if result.post is None:
+        return EXIT_FAILED
+    entries = process_post(result.post, config, MarkdownRenderer())
+    _print_problems(entries.problems)
+    if args.json:
+        json.dump([_entry_json(e) for e in entries.items], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for entry in entries.items:
+        print(f"[{entry.index}] {entry.title}")
+        print(f"    id:        {entry.id}")
+        print(f"    link:      {entry.link}")
+        print(f"    published: {isoformat(entry.published)}")
+        if entry.tags:
+            print(f"    tags:      {', '.join(entry.tags)}")
+        if entry.image:
+            print(f"    image:     {entry.image}")
+        for url in entry.related:
+            print(f"    source:    {url}")
+        if entry.summary:
+            print(f"    summary:   {entry.summary}")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, config: Config) -> int:
+    results, walk_problems, found = collect(config, datetime.now(UTC))
+    problems = list(walk_problems)
+    rejected = 0
+    for result in results:
+        problems.extend(result.problems)
+        if result.entries is None and not result.skipped:
+            rejected += 1
+    _print_problems(problems)
+    print(f"feedwright: checked {found} posts: {rejected} rejected, {len(problems)} problems")
+    if rejected and args.strict:
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os._exit(main())

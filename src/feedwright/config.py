@@ -1,0 +1,250 @@
+"""config.yaml → a frozen, validated Config with every default filled in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+FORMATS = ("atom", "rss", "json")
+
+
+class ConfigError(Exception):
+    """A wrong configuration; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class AuthorConfig:
+    name: str = ""
+    email: str = ""
+    uri: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = ""
+    base_url: str = ""
+    description: str = ""
+    language: str = "en"
+    author: AuthorConfig = field(default_factory=AuthorConfig)
+    timezone: str = "UTC"
+    permalink: str = "/{slug}/"
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class LimitsConfig:
+    site: int = 50
+    articles: int = 50
+    tag: int = 20
+    category: int = 20
+    max_post_bytes: int = 5_000_000
+
+
+@dataclass(frozen=True)
+class FrontMatterKeys:
+    """Which front matter keys mean what; the first key present wins."""
+
+    title: tuple[str, ...] = ("title",)
+    date: tuple[str, ...] = ("date", "published", "pubDate")
+    updated: tuple[str, ...] = ("updated", "lastmod", "modified")
+    tags: tuple[str, ...] = ("tags", "keywords")
+    categories: tuple[str, ...] = ("categories", "category")
+    summary: tuple[str, ...] = ("summary", "excerpt", "description")
+    image: tuple[str, ...] = ("largepic", "image", "cover", "featured_image")
+    permalink: tuple[str, ...] = ("permalink", "url")
+    slug: tuple[str, ...] = ("slug",)
+    id: tuple[str, ...] = ("id",)
+    draft: tuple[str, ...] = ("draft",)
+    authors: tuple[str, ...] = ("authors", "author")
+    aliases: tuple[str, ...] = ("aliases",)
+    private: tuple[str, ...] = ("comments_data", "count")
+
+
+@dataclass(frozen=True)
+class SplitConfig:
+    categories: tuple[str, ...] = ()
+    heading_level: int = 3
+    source_labels: tuple[str, ...] = ("消息来源", "来源", "Source", "via")
+    comment_labels: tuple[str, ...] = ("老王点评",)
+    followup_headings: tuple[str, ...] = ("回音", "一句话回音")
+
+
+@dataclass(frozen=True)
+class SanitizeConfig:
+    enabled: bool = True
+    iframe_hosts: tuple[str, ...] = (
+        "www.youtube.com",
+        "www.youtube-nocookie.com",
+        "player.vimeo.com",
+        "player.bilibili.com",
+    )
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteConfig = field(default_factory=SiteConfig)
+    posts: str = "posts"
+    output: str = "feeds"
+    formats: tuple[str, ...] = FORMATS
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
+    front_matter: FrontMatterKeys = field(default_factory=FrontMatterKeys)
+    split: SplitConfig = field(default_factory=SplitConfig)
+    sanitize: SanitizeConfig = field(default_factory=SanitizeConfig)
+    include_drafts: bool = False
+    include_future: bool = False
+    date_fallback: str = "none"
+    lock_timeout: float = 30.0
+    max_failure_ratio: float = 0.5
+    root: Path = field(default=Path("."), compare=False)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site.timezone)
+
+    @property
+    def base_url(self) -> str:
+        return self.site.base_url
+
+    def posts_dir(self) -> Path:
+        return (self.root / self.posts).resolve()
+
+    def output_dir(self) -> Path:
+        return (self.root / self.output).resolve()
+
+
+def _build(cls: type, data: Any, where: str, source: str) -> Any:
+    """Build dataclass `cls` from a mapping, rejecting unknown keys and wrong types."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: '{where or 'top level'}' must be a mapping, got {_kind(data)}")
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls) if f.name != "root"}
+    for key in data:
+        if key not in known:
+            dotted = f"{where}.{key}" if where else str(key)
+            choices = ", ".join(sorted(known))
+            raise ConfigError(f"{source}: unknown key '{dotted}' (known here: {choices})")
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        dotted = f"{where}.{name}" if where else name
+        values[name] = _coerce(hints[name], value, dotted, source)
+    return cls(**values)
+
+
+def _coerce(hint: Any, value: Any, dotted: str, source: str) -> Any:
+    if is_dataclass(hint):
+        return _build(hint, value, dotted, source)
+    origin = get_origin(hint)
+    if origin is tuple:
+        item = get_args(hint)[0]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise ConfigError(f"{source}: '{dotted}' must be a list, got {_kind(value)}")
+        return tuple(_coerce(item, v, f"{dotted}[{i}]", source) for i, v in enumerate(value))
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{source}: '{dotted}' must be true or false, got {_kind(value)}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{source}: '{dotted}' must be a whole number, got {_kind(value)}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{source}: '{dotted}' must be a number, got {_kind(value)}")
+        return float(value)
+    if hint is str:
+        if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+            raise ConfigError(f"{source}: '{dotted}' must be text, got {_kind(value)}")
+        return str(value)
+    raise ConfigError(f"{source}: '{dotted}' has a value of an unsupported type")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"'{value}'"
+
+
+def _validate(config: Config, source: str) -> None:
+    base = config.site.base_url
+    if not base:
+        raise ConfigError(f"{source}: 'site.base_url' is required (e.g. https://example.org/)")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{source}: 'site.base_url' must be an absolute http(s) URL, got '{base}'")
+    if not config.site.title:
+        raise ConfigError(f"{source}: 'site.title' is required")
+    try:
+        ZoneInfo(config.site.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{source}: 'site.timezone' is not a known time zone: '{config.site.timezone}'"
+            " (use an IANA name such as Asia/Shanghai or UTC)"
+        ) from None
+    for fmt in config.formats:
+        if fmt not in FORMATS:
+            raise ConfigError(f"{source}: 'formats' has unknown format '{fmt}' (use {', '.join(FORMATS)})")
+    if not config.formats:
+        raise ConfigError(f"{source}: 'formats' must name at least one of {', '.join(FORMATS)}")
+    for name in ("site", "articles", "tag", "category", "max_post_bytes"):
+        if getattr(config.limits, name) < 1:
+            raise ConfigError(f"{source}: 'limits.{name}' must be at least 1")
+    if not 1 <= config.split.heading_level <= 6:
+        raise ConfigError(f"{source}: 'split.heading_level' must be between 1 and 6")
+    if config.date_fallback not in ("none", "git", "mtime"):
+        raise ConfigError(f"{source}: 'date_fallback' must be none, git or mtime")
+    if not 0 < config.max_failure_ratio <= 1:
+        raise ConfigError(f"{source}: 'max_failure_ratio' must be above 0 and at most 1")
+    if config.lock_timeout < 0:
+        raise ConfigError(f"{source}: 'lock_timeout' must not be negative")
+
+
+def _normalise(config: Config) -> Config:
+    base = config.site.base_url
+    if not base.endswith("/"):
+        config = replace(config, site=replace(config.site, base_url=base + "/"))
+    return config
+
+
+def config_from_mapping(data: Any, source: str = "config.yaml", root: Path | None = None) -> Config:
+    config: Config = _build(Config, data, "", source)
+    config = _normalise(config)
+    _validate(config, source)
+    if root is not None:
+        config = replace(config, root=root)
+    return config
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config file; raise ConfigError with a one-line message."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: no such config file (give one with -c)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: cannot read config: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{source}{line}: config is not valid YAML: {problem}") from None
+    return config_from_mapping(data, source, root=path.resolve().parent)

@@ -1,0 +1,531 @@
+"""A digest's HTML → one Entry per news item.
+
+The HTML is walked as a list of top-level blocks. Each heading at the configured level
+opens a news item; the item runs until the next such heading, a higher heading or a
+horizontal rule. Digests put an item's picture either just before its heading (2022 on)
+or just after it (2021), so the layout is measured first and a picture standing before a
+heading is moved into that item only when the digest uses the "before" layout. The
+header picture (the post's own image) belongs to no item. When the headings do not look
+like news items, no entries are returned and the post stays whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import pairwise
+from typing import Literal
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .config import SplitConfig
+from .model import Entry, Post, Problem
+from .summary import html_to_text
+from .text import clean_line, truncate
+
+SUMMARY_CHARS = 280
+# Below this many characters, text around the items is too little to call the post an article.
+_SMALL_TEXT = 200
+_CONTAINERS = ("div", "section", "article", "main")
+_LINE_TAGS = ("p", "li")
+_HEADING = re.compile(r"^h([1-6])$")
+# Numbering that editors put in front of item titles: ❶ …, ①, "#1 ", "No.1", "1.", "1、", "(1)".
+# A number followed by a digit ("5.15 内核", "2046 年") is part of the title and stays.
+_NUMBERING = re.compile(
+    r"^(?:[\u2460-\u2473\u2776-\u2793\u24eb-\u24f4]"
+    r"|#\s?\d{1,3}(?![\d.])"
+    r"|no\.\s?\d{1,3}(?![\d.])"
+    r"|\d{1,3}\s?(?:[.．](?!\d)|[、)）])"
+    r"|[（(]\d{1,3}[)）])"
+    r"[\s:：.、\-]*",
+    re.IGNORECASE,
+)
+_LEFTOVER_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_BULLETS = "*-•·>【[（( \u3000"
+_COLONS = ("：", ":")
+# An aside wrapped in brackets, such as "（插图：DA/…）", is a credit line, not news text.
+_ASIDE = re.compile(r"^[（(【\[].{0,160}[）)】\]]$", re.DOTALL)
+_SPACES = re.compile(r"\s+")
+
+Layout = Literal["before", "after", "none"]
+
+
+@dataclass
+class _Section:
+    """One heading's stretch of blocks while the digest is being cut up."""
+
+    heading: HtmlElement
+    lead: list[HtmlElement] = field(default_factory=list)
+    body: list[HtmlElement] = field(default_factory=list)
+    # Blocks after the item ended (rule, higher heading, closing text) up to the next heading.
+    loose: list[HtmlElement] = field(default_factory=list)
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A news item as found, before it becomes an Entry."""
+
+    title: str
+    heading: str
+    anchor: str | None
+    followup: bool
+    untitled: bool
+    blocks: tuple[HtmlElement, ...]
+    heading_image: str | None
+
+
+def split_digest(post: Post, html: str, config: SplitConfig) -> tuple[list[Entry], list[Problem]]:
+    """The news items of a digest; an empty list when none can be found."""
+    blocks = _top_blocks(html, config.heading_level)
+    if blocks is None:
+        return [], []
+    prefix, sections = _segment(blocks, config.heading_level)
+    if not sections:
+        return [], []
+    _move_pictures(post, prefix, sections, _layout(sections))
+    followups = [_is_followup(_heading_text(s.heading), config) for s in sections]
+    _trim_outro(sections, followups, config)
+    items = [_item(section, n, post, config) for n, section in enumerate(sections, 1)]
+    refusal = _refusal(post, prefix, sections, items)
+    if refusal is not None:
+        return [], [refusal]
+    problems = [
+        Problem(post.rel_path, f"news item {n} has a heading without words; titled '{item.title}'", "warning")
+        for n, item in enumerate(items, 1)
+        if item.untitled
+    ]
+    return _entries(post, items, config), problems
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _top_blocks(html: str, level: int) -> list[HtmlElement] | None:
+    """The block elements that hold the items: the top level, or one wrapper element."""
+    try:
+        root = lxml.html.fragment_fromstring(html or "", create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    container = root if _has_heading_child(root, level) else _wrapper(root, level)
+    if container is None:
+        return None
+    return list(_as_blocks(container))
+
+
+def _has_heading_child(element: HtmlElement, level: int) -> bool:
+    return any(_heading_level(child) == level for child in element)
+
+
+def _wrapper(root: HtmlElement, level: int) -> HtmlElement | None:
+    """The one div/section whose children are the headings, when the body is wrapped."""
+    found = [el for el in root.iterdescendants(*_CONTAINERS) if _has_heading_child(el, level)]
+    return found[0] if len(found) == 1 else None
+
+
+def _as_blocks(container: HtmlElement) -> Iterator[HtmlElement]:
+    """Child elements in order; stray text becomes a paragraph of its own, comments go."""
+    if (container.text or "").strip():
+        yield _paragraph(container.text or "")
+    for child in container:
+        if isinstance(child.tag, str):
+            block = deepcopy(child)
+            block.tail = None
+            yield block
+        if (child.tail or "").strip():
+            yield _paragraph(child.tail or "")
+
+
+def _paragraph(text: str) -> HtmlElement:
+    element: HtmlElement = lxml.html.Element("p")
+    element.text = text.strip()
+    return element
+
+
+def _heading_level(element: HtmlElement) -> int | None:
+    match = _HEADING.match(element.tag) if isinstance(element.tag, str) else None
+    return int(match.group(1)) if match else None
+
+
+def _serialize(element: HtmlElement) -> str:
+    return lxml.html.tostring(element, encoding="unicode", with_tail=False)
+
+
+def _text(element: HtmlElement) -> str:
+    return html_to_text(_serialize(element))
+
+
+# ---------------------------------------------------------------- cutting into sections
+
+
+def _segment(blocks: Sequence[HtmlElement], level: int) -> tuple[list[HtmlElement], list[_Section]]:
+    """Blocks before the first heading, and one section per heading at `level`."""
+    prefix: list[HtmlElement] = []
+    sections: list[_Section] = []
+    for block in blocks:
+        found = _heading_level(block)
+        if found == level:
+            sections.append(_Section(block))
+            continue
+        if not sections:
+            prefix.append(block)
+            continue
+        current = sections[-1]
+        if current.closed or (found is not None and found < level):
+            # A higher heading starts digest-level text, not more of this item.
+            current.closed = True
+            current.loose.append(block)
+        elif block.tag == "hr":
+            # A rule ends the item; one right under the heading only separates.
+            current.closed = bool(current.body)
+            if current.closed:
+                current.loose.append(block)
+        else:
+            current.body.append(block)
+    return prefix, sections
+
+
+def _picture_parts(block: HtmlElement) -> list[HtmlElement] | None:
+    """The pictures of a block that holds nothing but pictures, else None."""
+    if block.tag == "img" or (block.tag in ("figure", "picture", "a") and _only_pictures(block)):
+        return [block]
+    if block.tag not in ("p", "div") or (block.text or "").strip():
+        return None
+    parts: list[HtmlElement] = []
+    for child in block:
+        if not isinstance(child.tag, str) or child.tag == "br":
+            continue
+        if (child.tail or "").strip():
+            return None
+        if child.tag == "img" or (child.tag in ("a", "span", "picture", "figure") and _only_pictures(child)):
+            parts.append(child)
+        else:
+            return None
+    return parts or None
+
+
+def _only_pictures(element: HtmlElement) -> bool:
+    has_picture = any(True for _ in element.iter("img"))
+    return has_picture and (element.tag == "figure" or not element.text_content().strip())
+
+
+def _picture_src(element: HtmlElement) -> str | None:
+    for img in element.iter("img"):
+        src = (img.get("src") or "").strip()
+        if src:
+            return src
+    return None
+
+
+def _layout(sections: Sequence[_Section]) -> Layout:
+    """Whether this digest puts item pictures before or after the headings."""
+    after = sum(1 for s in sections if s.body and _picture_parts(s.body[0]) is not None)
+    before = 0
+    for earlier in sections[:-1]:
+        last = _last_block(earlier)
+        if last is not None and _picture_parts(last) is not None:
+            before += 1
+    if after > before:
+        return "after"
+    return "before" if before else "none"
+
+
+def _last_block(section: _Section) -> HtmlElement | None:
+    if section.loose:
+        return section.loose[-1]
+    return section.body[-1] if section.body else None
+
+
+def _move_pictures(post: Post, prefix: list[HtmlElement], sections: list[_Section], layout: Layout) -> None:
+    """Give each item the picture that stands just before its heading, when the digest does that."""
+    if layout == "after":
+        return
+    _move_first_picture(post, prefix, sections[0], layout)
+    if layout != "before":
+        return
+    for earlier, later in pairwise(sections):
+        holder = earlier.loose if earlier.loose else earlier.body
+        if holder:
+            _take_last_picture(holder, later)
+
+
+def _move_first_picture(post: Post, prefix: list[HtmlElement], first: _Section, layout: Layout) -> None:
+    """Item 1's picture shares the space before the first heading with the header picture."""
+    if not prefix or _picture_parts(prefix[-1]) is None:
+        return
+    pictures = [p for block in prefix for p in (_picture_parts(block) or [])]
+    own = [p for p in pictures if not _is_header(_picture_src(p), post)]
+    if post.image is None and len(own) < 2 and layout != "before":
+        # Without a header to compare with, a lone picture is taken to be the header.
+        return
+    last_parts = _picture_parts(prefix[-1]) or []
+    if last_parts and not _is_header(_picture_src(last_parts[-1]), post):
+        _take_last_picture(prefix, first)
+
+
+def _take_last_picture(holder: list[HtmlElement], section: _Section) -> None:
+    """Move the last picture of the holder's last block into the front of the section."""
+    parts = _picture_parts(holder[-1])
+    if not parts:
+        return
+    block = holder.pop()
+    if len(parts) == 1:
+        section.lead.insert(0, block)
+        return
+    pieces = [_wrap(block.tag, part) for part in parts]
+    holder.extend(pieces[:-1])
+    section.lead.insert(0, pieces[-1])
+
+
+def _wrap(tag: str, part: HtmlElement) -> HtmlElement:
+    element: HtmlElement = lxml.html.Element(tag)
+    piece = deepcopy(part)
+    piece.tail = None
+    element.append(piece)
+    return element
+
+
+def _is_header(src: str | None, post: Post) -> bool:
+    if not src or not post.image:
+        return False
+    return _same_image(src, post.image)
+
+
+def _same_image(a: str, b: str) -> bool:
+    def norm(url: str) -> str:
+        url = url.strip().split("#", 1)[0]
+        return url.removesuffix(".thumb.jpg")
+
+    return norm(a) == norm(b)
+
+
+# ---------------------------------------------------------------- reading items
+
+
+def _item(section: _Section, index: int, post: Post, config: SplitConfig) -> _Item:
+    raw = _heading_text(section.heading)
+    followup = _is_followup(raw, config)
+    # "回音" alone says nothing in a reader's list, so it names its digest; so does a
+    # heading with no words (say, only a picture).
+    title = f"{raw}：{post.title}" if followup else raw or f"{post.title} ({index})"
+    return _Item(
+        title=title,
+        heading=raw,
+        anchor=(section.heading.get("id") or "").strip() or None,
+        followup=followup,
+        untitled=not raw,
+        blocks=(*section.lead, *section.body),
+        heading_image=_picture_src(section.heading),
+    )
+
+
+def _heading_text(heading: HtmlElement) -> str:
+    text = clean_line(_text(heading))
+    text = _LEFTOVER_EMPHASIS.sub(r"\2", text)
+    stripped = _NUMBERING.sub("", text, count=1).strip()
+    return stripped or text
+
+
+def _is_followup(title: str, config: SplitConfig) -> bool:
+    key = title.strip(" ：:").casefold()
+    return any(key == name.strip(" ：:").casefold() for name in config.followup_headings)
+
+
+def _lines(block: HtmlElement) -> list[HtmlElement]:
+    """The paragraphs and list items of a block; a block without any counts as one line."""
+    found = [el for el in block.iter(*_LINE_TAGS)]
+    return found or [block]
+
+
+def _line_text(line: HtmlElement) -> str:
+    return _text(line).lstrip(_BULLETS)
+
+
+def _starts_with_label(text: str, labels: Iterable[str]) -> bool:
+    folded = text.casefold()
+    for label in labels:
+        name = label.strip().casefold()
+        if name and folded.startswith(name) and folded[len(name) :].lstrip().startswith(_COLONS):
+            return True
+    return False
+
+
+def _is_source_line(line: HtmlElement, config: SplitConfig) -> bool:
+    return _starts_with_label(_line_text(line), config.source_labels)
+
+
+def _is_comment_line(line: HtmlElement, config: SplitConfig) -> bool:
+    return _starts_with_label(_line_text(line), config.comment_labels)
+
+
+def _is_aside(line: HtmlElement) -> bool:
+    return bool(_ASIDE.match(_text(line)))
+
+
+def _is_closing(block: HtmlElement, config: SplitConfig) -> bool:
+    """Whether a block is the kind that ends an item: a quote, a source line or a comment."""
+    if block.tag == "blockquote":
+        return True
+    lines = _lines(block)
+    return any(_is_source_line(line, config) or _is_comment_line(line, config) for line in lines)
+
+
+def _trim_outro(sections: Sequence[_Section], followups: Sequence[bool], config: SplitConfig) -> None:
+    """Text after the last item's closing quote belongs to the digest, when every item closes alike."""
+    regular = [n for n, followup in enumerate(followups) if not followup]
+    if len(regular) < 2:
+        return
+    earlier = [sections[n] for n in regular[:-1]]
+    if not all(s.body and _is_closing(s.body[-1], config) for s in earlier):
+        return
+    last = sections[regular[-1]]
+    closing = [n for n, block in enumerate(last.body) if _is_closing(block, config)]
+    if not closing or closing[-1] == len(last.body) - 1:
+        return
+    cut = closing[-1] + 1
+    last.loose[:0] = last.body[cut:]
+    del last.body[cut:]
+
+
+def _refusal(
+    post: Post, prefix: Sequence[HtmlElement], sections: Sequence[_Section], items: Sequence[_Item]
+) -> Problem | None:
+    """Why these headings do not look like a digest's news items, if they do not."""
+    level = sections[0].heading.tag
+    if all(item.followup for item in items):
+        return Problem(post.rel_path, f"the <{level}> headings are only follow-up sections; kept whole", "warning")
+    inside = sum(len(_text(b)) for s in sections for b in (s.heading, *s.lead, *s.body))
+    outside = sum(len(_text(b)) for b in (*prefix, *(b for s in sections for b in s.loose)))
+    if outside > max(inside, _SMALL_TEXT):
+        return Problem(
+            post.rel_path,
+            f"most of the text lies outside the <{level}> sections, so they do not look like news items; kept whole",
+            "warning",
+        )
+    return None
+
+
+# ---------------------------------------------------------------- entries
+
+
+def _entries(post: Post, items: Sequence[_Item], config: SplitConfig) -> list[Entry]:
+    contents = ["\n".join(_serialize(b) for b in item.blocks) for item in items]
+    texts = [f"{item.heading} {html_to_text(html)}".casefold() for item, html in zip(items, contents, strict=True)]
+    tags = _tags_per_item(post.tags, texts)
+    ids = _unique_anchors(items)
+    entries: list[Entry] = []
+    for index, (item, html, anchor, item_tags) in enumerate(zip(items, contents, ids, tags, strict=True), 1):
+        shift = timedelta(seconds=index - 1)
+        entries.append(
+            Entry(
+                id=f"{post.id}#{anchor}",
+                title=item.title,
+                link=f"{post.permalink}#{item.anchor}" if item.anchor else post.permalink,
+                published=post.published - shift,
+                updated=post.updated - shift,
+                authors=post.authors,
+                tags=item_tags,
+                categories=post.categories,
+                summary=_summary(item, html, config),
+                content_html=html,
+                image=_image(item, post),
+                related=_related(item, post, config),
+                post_id=post.id,
+                index=index,
+                source=post.rel_path,
+            )
+        )
+    return entries
+
+
+def _unique_anchors(items: Sequence[_Item]) -> list[str]:
+    """One anchor per item, never shared: the heading id, else one made from the title."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        base = item.anchor or _SPACES.sub("-", item.title.strip()).lower() or "item"
+        anchor, n = base, 1
+        while anchor in seen:
+            n += 1
+            anchor = f"{base}-{n}"
+        seen.add(anchor)
+        out.append(anchor)
+    return out
+
+
+def _image(item: _Item, post: Post) -> str | None:
+    for src in (*(_picture_src(b) for b in item.blocks), item.heading_image):
+        if src and not _is_header(src, post):
+            return src
+    return None
+
+
+def _related(item: _Item, post: Post, config: SplitConfig) -> tuple[str, ...]:
+    """The links of the item's source line; without one, the links in the item's text."""
+    lines = [line for b in item.blocks for line in _lines(b) if _is_source_line(line, config)]
+    links = _links(lines) if lines else _links(item.blocks)
+    page = post.permalink.split("#", 1)[0]
+    return tuple(url for url in links if url.split("#", 1)[0] != page)
+
+
+def _links(elements: Iterable[HtmlElement]) -> list[str]:
+    found: list[str] = []
+    for element in elements:
+        for anchor in element.iter("a"):
+            href = (anchor.get("href") or "").strip()
+            if href.startswith(("http://", "https://")) and href not in found:
+                found.append(href)
+    return found
+
+
+def _summary(item: _Item, html: str, config: SplitConfig) -> str:
+    """The item's first paragraph of news text, skipping pictures, source and credit lines."""
+
+    def usable(line: HtmlElement, allow_comment: bool) -> str:
+        if _heading_level(line) is not None or _picture_parts(line) is not None:
+            return ""
+        if _is_source_line(line, config) or _is_aside(line):
+            return ""
+        if not allow_comment and _is_comment_line(line, config):
+            return ""
+        return _text(line)
+
+    plain = [b for b in item.blocks if b.tag != "blockquote"]
+    for allow_comment, blocks in ((False, plain), (True, item.blocks)):
+        for block in blocks:
+            for line in _lines(block):
+                text = usable(line, allow_comment)
+                if text:
+                    return truncate(text, SUMMARY_CHARS)
+    return truncate(html_to_text(html), SUMMARY_CHARS)
+
+
+def _tags_per_item(tags: Sequence[str], texts: Sequence[str]) -> list[tuple[str, ...]]:
+    """Each item gets the tags it names; a tag no item names goes to every item."""
+    named = {tag: [_names(text, tag) for text in texts] for tag in tags}
+    return [tuple(tag for tag in tags if named[tag][n] or not any(named[tag])) for n in range(len(texts))]
+
+
+def _names(text: str, tag: str) -> bool:
+    """Whether folded text holds the tag as a word: 'AI' is not named by 'OpenAI'."""
+    needle = tag.strip().casefold()
+    if not needle:
+        return False
+    start = text.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        if not (_wordish(needle[0]) and _wordish(before)) and not (_wordish(needle[-1]) and _wordish(after)):
+            return True
+        start = text.find(needle, start + 1)
+    return False
+
+
+def _wordish(ch: str) -> bool:
+    return bool(ch) and ch.isascii() and ch.isalnum()

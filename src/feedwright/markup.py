@@ -1,0 +1,104 @@
+"""Post body Markdown → HTML with heading ids, absolute URLs and (by default) sanitised."""
+
+from __future__ import annotations
+
+import re
+from html import escape, unescape
+from urllib.parse import urljoin, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+
+from .config import SanitizeConfig
+from .text import strip_xml_forbidden
+
+EXTENSIONS = ["extra", "sane_lists", "toc"]
+EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
+
+_URL_ATTR = re.compile(
+    r"""(?P<pre>\s(?:href|src|poster|cite)\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s"'>]+))""",
+    re.IGNORECASE,
+)
+_SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "ftps", "tel", "magnet", "xmpp", "irc", "ircs"}
+
+_ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {
+    "ruby", "rt", "rp", "figure", "figcaption", "video", "audio", "source", "picture",
+    "iframe", "details", "summary", "mark", "section", "hr", "sup", "sub", "span", "div",
+}  # fmt: skip
+_ALLOWED_ATTRS: dict[str, set[str]] = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
+for _tag in _ALLOWED_TAGS:
+    _ALLOWED_ATTRS.setdefault(_tag, set()).update({"id", "title", "lang", "dir"})
+_ALLOWED_ATTRS["a"].update({"href", "rel", "name"})
+_ALLOWED_ATTRS["img"].update({"src", "alt", "width", "height", "loading"})
+_ALLOWED_ATTRS["iframe"].update({"src", "width", "height", "allowfullscreen", "frameborder"})
+_ALLOWED_ATTRS["video"].update({"src", "controls", "poster", "width", "height"})
+_ALLOWED_ATTRS["audio"].update({"src", "controls"})
+_ALLOWED_ATTRS["source"].update({"src", "type"})
+_ALLOWED_ATTRS["td"].update({"align", "colspan", "rowspan"})
+_ALLOWED_ATTRS["th"].update({"align", "colspan", "rowspan"})
+_ALLOWED_ATTRS["code"].add("class")
+_ALLOWED_ATTRS["ol"].update({"start"})
+
+
+class MarkdownRenderer:
+    """One Python-Markdown instance reused across posts (building one costs more than a post)."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+
+    def render(self, body: str) -> str:
+        self._md.reset()
+        return self._md.convert(body)
+
+
+def absolutize(html: str, page_url: str) -> str:
+    """Every href/src resolved against the page it appears on, as a browser would."""
+
+    def fix(match: re.Match[str]) -> str:
+        raw = match.group("dq")
+        if raw is None:
+            raw = match.group("sq") if match.group("sq") is not None else match.group("uq")
+        url = unescape(raw).strip()
+        if url.startswith("#"):
+            absolute = page_url.split("#", 1)[0] + url
+        elif urlsplit(url).scheme:
+            absolute = url
+        else:
+            absolute = urljoin(page_url, url)
+        return f'{match.group("pre")}"{escape(absolute, quote=True)}"'
+
+    return _URL_ATTR.sub(fix, html)
+
+
+def sanitize(html: str, config: SanitizeConfig) -> str:
+    """Drop scripts, handlers, javascript: URLs and iframes from hosts not on the allow-list."""
+    if not config.enabled:
+        return html
+    hosts = {h.lower() for h in config.iframe_hosts}
+
+    def keep(tag: str, attr: str, value: str) -> str | None:
+        if tag == "iframe" and attr == "src":
+            parts = urlsplit(value)
+            if parts.scheme != "https" or (parts.hostname or "").lower() not in hosts:
+                return None
+        return value
+
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRS,
+        url_schemes=_SAFE_SCHEMES,
+        attribute_filter=keep,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def to_html(renderer: MarkdownRenderer, body: str, page_url: str, config: SanitizeConfig) -> str:
+    """The whole markup stage for one body of Markdown."""
+    html = renderer.render(body)
+    html = absolutize(html, page_url)
+    html = sanitize(html, config)
+    html, _ = strip_xml_forbidden(html)
+    return html

@@ -1,0 +1,126 @@
+"""Bytes → files: atomic write-if-changed, the build lock, leftovers of killed runs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+TMP_MARK = ".fw-tmp-"
+LOCK_NAME = ".feedwright.lock"
+
+
+class LockBusy(Exception):
+    """Another build holds the output folder's lock."""
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path, timeout: float) -> Iterator[None]:
+    """Hold the output folder's lock; the OS drops it when the holder dies, so it never goes stale."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out_dir / LOCK_NAME), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockBusy(f"{out_dir}: another feedwright build holds the lock; waited {timeout:g} s") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def safe_target(out_dir: Path, relative: str) -> Path:
+    """The file `relative` names under `out_dir`; refuses anything that would land outside it."""
+    parts = Path(relative).parts
+    if not parts or Path(relative).is_absolute() or any(p in ("..", "") or p.startswith(".") for p in parts):
+        raise ValueError(f"refusing to write outside the output folder: {relative!r}")
+    target = out_dir / relative
+    root = out_dir.resolve()
+    parent = target.parent
+    # Resolve the deepest existing ancestor: a symbolic link placed in the output folder must not redirect writes.
+    probe = parent
+    while not probe.exists() and probe != root:
+        probe = probe.parent
+    if not probe.resolve().is_relative_to(root):
+        raise ValueError(f"refusing to write outside the output folder: {relative!r}")
+    return target
+
+
+def write_if_changed(out_dir: Path, relative: str, data: bytes) -> bool:
+    """Write `data` to `relative` under `out_dir` unless it already holds it; True when written."""
+    return atomic_write(safe_target(out_dir, relative), data)
+
+
+def atomic_write(target: Path, data: bytes) -> bool:
+    """Replace `target` with `data` unless it already holds it; True when the file was (re)written.
+
+    The bytes go to a temporary file in the same folder, are fsynced, then renamed
+    over the old file, so a reader or a crash only ever sees the old or the new file.
+    An unchanged file is not touched, so its mtime (and readers' 304s) survive.
+    """
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name.lstrip('.')}{TMP_MARK}", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(target.parent)
+    return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable: without it a power cut can undo the rename."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(out_dir: Path) -> int:
+    """Delete temporary files that a killed build left behind; call with the lock held."""
+    removed = 0
+    if not out_dir.exists():
+        return 0
+    for path in out_dir.rglob(f".*{TMP_MARK}*"):
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def remove_feed_files(out_dir: Path, relative_files: list[str]) -> None:
+    """Delete the files of feeds that no longer exist, and their folders when left empty."""
+    for relative in relative_files:
+        target = safe_target(out_dir, relative)
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        folder = target.parent
+        while folder != out_dir and folder.is_relative_to(out_dir):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent

@@ -1,0 +1,19 @@
+"""FeedSpec → bytes, one module per format; same input, same bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..config import Config
+from ..model import FeedSpec
+from .atom import render_atom
+from .jsonfeed import render_json
+from .rss import render_rss
+
+Renderer = Callable[[FeedSpec, Config], bytes]
+
+RENDERERS: dict[str, tuple[str, Renderer]] = {
+    "atom": ("atom.xml", render_atom),
+    "rss": ("rss.xml", render_rss),
+    "json": ("feed.json", render_json),
+}

@@ -1,0 +1,63 @@
+"""FeedSpec → JSON Feed 1.1 bytes (https://jsonfeed.org/version/1.1)."""
+
+from __future__ import annotations
+
+import json
+from datetime import tzinfo
+from typing import Any
+
+from ..config import Config
+from ..dates import isoformat
+from ..model import Author, Entry, FeedSpec
+
+
+def _authors(authors: tuple[Author, ...]) -> list[dict[str, str]]:
+    out = []
+    for a in authors:
+        item = {"name": a.name}
+        if a.uri:
+            item["url"] = a.uri
+        out.append(item)
+    return out
+
+
+def _item(entry: Entry, tz: tzinfo) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": entry.id,
+        "url": entry.link,
+        "title": entry.title,
+        "content_html": entry.content_html,
+    }
+    if entry.related:
+        item["external_url"] = entry.related[0]
+    if entry.summary:
+        item["summary"] = entry.summary
+    if entry.image:
+        item["image"] = entry.image
+    item["date_published"] = isoformat(entry.published.astimezone(tz))
+    item["date_modified"] = isoformat(entry.updated.astimezone(tz))
+    if entry.authors:
+        item["authors"] = _authors(entry.authors)
+    tags = list(dict.fromkeys((*entry.categories, *entry.tags)))
+    if tags:
+        item["tags"] = tags
+    return item
+
+
+def render_json(spec: FeedSpec, config: Config) -> bytes:
+    feed: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": spec.title,
+        "home_page_url": spec.home_url,
+        "feed_url": spec.self_urls["json"],
+    }
+    if spec.description:
+        feed["description"] = spec.description
+    if config.site.icon:
+        feed["icon"] = config.site.icon
+    feed["language"] = config.site.language
+    site_author = config.site.author
+    if site_author.name:
+        feed["authors"] = _authors((Author(site_author.name, None, site_author.uri or None),))
+    feed["items"] = [_item(e, config.tz) for e in spec.entries]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
