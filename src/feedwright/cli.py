@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .build import BuildOptions, collect, process_post, run_build
+from .build import BuildOptions, collect, process_post, reject_duplicate_ids, run_build
 from .config import Config, ConfigError, load_config
 from .dates import isoformat
 from .markup import MarkdownRenderer
@@ -172,6 +172,7 @@ def _show(args: argparse.Namespace, config: Config) -> int:
 
 def _check(args: argparse.Namespace, config: Config) -> int:
     results, walk_problems, found = collect(config, datetime.now(UTC))
+    results = reject_duplicate_ids(results)
     problems = list(walk_problems)
     rejected = 0
     for result in results:

@@ -1,0 +1,158 @@
+"""Atom, RSS and JSON Feed output of a small site, parsed back and checked field by field."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree
+
+from feedwright.build import BuildOptions, run_build
+from feedwright.config import Config
+
+from .conftest import NOW, write_post
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+FIRST = """---
+title: 'First post \\r\\n'
+date: '2023-01-17 19:01:21'
+tags: [Linux, Python]
+category: 技术
+author: 老王
+largepic: /data/attachment/album/202301/17/a.jpg
+permalink: /article-1-1.html
+summary: "A summary\\r\\n"
+---
+
+Hello [site link](/article-2-1.html) and ![pic](/data/b.png "t").
+"""
+
+SECOND = """---
+title: Second post
+date: 2024-02-01T08:00:00+01:00
+lastmod: 2024-02-03T08:00:00+01:00
+tags: linux, Rust
+categories: [Notes]
+id: urn:uuid:5f1c9f0e-0000-4000-8000-000000000001
+author: {name: Ann, email: ann@example.org}
+---
+
+Text with <script>alert(1)</script> and <a href="javascript:alert(2)" onclick="x()">a link</a>.
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path, make_config: Callable[..., Config]) -> tuple[Config, Path]:
+    posts = tmp_path / "posts"
+    write_post(posts, "a/first.md", FIRST)
+    write_post(posts, "b/second.md", SECOND)
+    config = make_config(posts)
+    report = run_build(config, BuildOptions(now=NOW))
+    assert report.posts_read == 2, report.problems
+    return config, config.output_dir()
+
+
+def test_atom_fields(site: tuple[Config, Path]) -> None:
+    _, out = site
+    root = etree.parse(str(out / "atom.xml")).getroot()
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-CN"
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links == {"self": "https://linux.cn/atom.xml", "alternate": "https://linux.cn/"}
+    # The feed's time is its newest entry's (SECOND's lastmod), never the build time.
+    assert root.findtext(f"{ATOM}updated") == "2024-02-03T15:00:00+08:00"
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["Second post", "First post"]
+    first = entries[1]
+    assert first.findtext(f"{ATOM}id") == "https://linux.cn/article-1-1.html"
+    assert first.findtext(f"{ATOM}published") == "2023-01-17T19:01:21+08:00"
+    assert first.findtext(f"{ATOM}summary") == "A summary"
+    assert first.find(f"{ATOM}content").get("type") == "html"
+    assert sorted(c.get("term") for c in first.findall(f"{ATOM}category")) == ["Linux", "Python", "技术"]
+    enclosure = [link for link in first.findall(f"{ATOM}link") if link.get("rel") == "enclosure"]
+    assert len(enclosure) == 1
+    assert enclosure[0].get("href") == "https://linux.cn/data/attachment/album/202301/17/a.jpg"
+    assert enclosure[0].get("type") == "image/jpeg"
+    alternate = [link for link in first.findall(f"{ATOM}link") if link.get("rel") in (None, "alternate")]
+    assert [link.get("href") for link in alternate] == ["https://linux.cn/article-1-1.html"]
+
+
+def test_content_is_absolute_and_sanitised(site: tuple[Config, Path]) -> None:
+    _, out = site
+    parsed = feedparser.parse((out / "atom.xml").read_bytes())
+    second, first = parsed.entries
+    assert 'href="https://linux.cn/article-2-1.html"' in first.content[0].value
+    assert 'src="https://linux.cn/data/b.png"' in first.content[0].value
+    raw = (out / "atom.xml").read_text(encoding="utf-8")
+    assert "alert(1)" not in raw
+    assert "javascript:" not in raw
+    assert "onclick" not in raw
+    assert "a link" in second.content[0].value
+
+
+def test_rss_fields(site: tuple[Config, Path]) -> None:
+    _, out = site
+    root = etree.parse(str(out / "rss.xml")).getroot()
+    channel = root.find("channel")
+    assert channel.findtext("link") == "https://linux.cn/"
+    assert channel.findtext("language") == "zh-CN"
+    assert channel.findtext("lastBuildDate") == "Sat, 03 Feb 2024 15:00:00 +0800"
+    self_link = channel.find(f"{ATOM}link")
+    assert self_link.get("rel") == "self"
+    assert self_link.get("href") == "https://linux.cn/rss.xml"
+    items = channel.findall("item")
+    second, first = items
+    assert first.find("guid").get("isPermaLink") == "true"
+    assert first.findtext("guid") == "https://linux.cn/article-1-1.html"
+    assert second.find("guid").get("isPermaLink") == "false"
+    assert second.findtext("guid") == "urn:uuid:5f1c9f0e-0000-4000-8000-000000000001"
+    assert first.findtext("{http://purl.org/dc/elements/1.1/}creator") == "老王"
+    assert second.findtext("author") == "ann@example.org (Ann)"
+    media = first.find("{http://search.yahoo.com/mrss/}content")
+    assert media.get("url") == "https://linux.cn/data/attachment/album/202301/17/a.jpg"
+    assert media.get("medium") == "image"
+    assert first.findtext("pubDate") == "Tue, 17 Jan 2023 19:01:21 +0800"
+    assert not feedparser.parse((out / "rss.xml").read_bytes()).bozo
+
+
+def test_json_feed(site: tuple[Config, Path]) -> None:
+    _, out = site
+    data = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+    assert data["version"] == "https://jsonfeed.org/version/1.1"
+    assert data["feed_url"] == "https://linux.cn/feed.json"
+    assert data["language"] == "zh-CN"
+    second, first = data["items"]
+    assert first["id"] == "https://linux.cn/article-1-1.html"
+    assert first["image"] == "https://linux.cn/data/attachment/album/202301/17/a.jpg"
+    assert first["date_published"] == "2023-01-17T19:01:21+08:00"
+    assert first["tags"] == ["技术", "Linux", "Python"]
+    assert second["date_modified"] == "2024-02-03T15:00:00+08:00"
+
+
+def test_tag_and_category_feeds(site: tuple[Config, Path]) -> None:
+    _, out = site
+    linux = feedparser.parse((out / "tags" / "linux" / "atom.xml").read_bytes())
+    # 'Linux' and 'linux' are one tag; the feed is titled with the spelling used most (ties: first by sort).
+    assert len(linux.entries) == 2
+    assert linux.feed.title == "Linux 中国 · Linux"
+    assert linux.feed.links[0].href == "https://linux.cn/tags/linux/atom.xml"
+    rust = feedparser.parse((out / "tags" / "rust" / "rss.xml").read_bytes())
+    assert [e.title for e in rust.entries] == ["Second post"]
+    category = feedparser.parse((out / "categories" / "技术" / "atom.xml").read_bytes())
+    assert [e.title for e in category.entries] == ["First post"]
+    assert category.feed.links[0].href == "https://linux.cn/categories/%E6%8A%80%E6%9C%AF/atom.xml"
+    articles = feedparser.parse((out / "articles" / "atom.xml").read_bytes())
+    assert len(articles.entries) == 2
+
+
+def test_output_does_not_depend_on_build_time(site: tuple[Config, Path]) -> None:
+    config, out = site
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    report = run_build(config, BuildOptions(now=later))
+    assert report.files_written == 0
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
