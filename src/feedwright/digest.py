@@ -5,9 +5,13 @@ opens a news item; the item runs until the next such heading, a higher heading o
 horizontal rule. Digests put an item's picture either just before its heading (2022 on)
 or just after it (2021), so the layout is measured first and a picture standing before a
 heading is moved into that item only when the digest uses the "before" layout. The
-header picture (the post's own image) belongs to no item. When the headings do not look
-like news items, no entries are returned and the post stays whole.
-"""
+header picture (the post's own image) belongs to no item.
+
+An entry's content is the item without its heading, which the entry's title carries.
+Its related links are those of its source line; an item without one (2021 digests cite
+their sources inline) gets the links written in its text instead, so a reader still
+finds where the news came from. When the headings do not look like news items, no
+entries are returned and the post stays whole."""
 
 from __future__ import annotations
 
@@ -245,7 +249,7 @@ def _move_pictures(post: Post, prefix: list[HtmlElement], sections: list[_Sectio
     """Give each item the picture that stands just before its heading, when the digest does that."""
     if layout == "after":
         return
-    _move_first_picture(post, prefix, sections[0], layout)
+    _move_first_picture(post, prefix, sections[0])
     if layout != "before":
         return
     for earlier, later in pairwise(sections):
@@ -254,17 +258,14 @@ def _move_pictures(post: Post, prefix: list[HtmlElement], sections: list[_Sectio
             _take_last_picture(holder, later)
 
 
-def _move_first_picture(post: Post, prefix: list[HtmlElement], first: _Section, layout: Layout) -> None:
+def _move_first_picture(post: Post, prefix: list[HtmlElement], first: _Section) -> None:
     """Item 1's picture shares the space before the first heading with the header picture."""
     if not prefix or _picture_parts(prefix[-1]) is None:
         return
     pictures = [p for block in prefix for p in (_picture_parts(block) or [])]
-    own = [p for p in pictures if not _is_header(_picture_src(p), post)]
-    if post.image is None and len(own) < 2 and layout != "before":
-        # Without a header to compare with, a lone picture is taken to be the header.
-        return
-    last_parts = _picture_parts(prefix[-1]) or []
-    if last_parts and not _is_header(_picture_src(last_parts[-1]), post):
+    # With no header named in the front matter, the body's first picture is the header.
+    header_named = post.image is not None
+    if (header_named and not _is_header(_picture_src(pictures[-1]), post)) or (not header_named and len(pictures) >= 2):
         _take_last_picture(prefix, first)
 
 
@@ -312,7 +313,7 @@ def _item(section: _Section, index: int, post: Post, config: SplitConfig) -> _It
     followup = _is_followup(raw, config)
     # "回音" alone says nothing in a reader's list, so it names its digest; so does a
     # heading with no words (say, only a picture).
-    title = f"{raw}：{post.title}" if followup else raw or f"{post.title} ({index})"
+    title = f"{raw.rstrip(' ：:')}：{post.title}" if followup else raw or f"{post.title} ({index})"
     return _Item(
         title=title,
         heading=raw,
@@ -338,8 +339,7 @@ def _is_followup(title: str, config: SplitConfig) -> bool:
 
 def _lines(block: HtmlElement) -> list[HtmlElement]:
     """The paragraphs and list items of a block; a block without any counts as one line."""
-    found = [el for el in block.iter(*_LINE_TAGS)]
-    return found or [block]
+    return list(block.iter(*_LINE_TAGS)) or [block]
 
 
 def _line_text(line: HtmlElement) -> str:
@@ -376,20 +376,28 @@ def _is_closing(block: HtmlElement, config: SplitConfig) -> bool:
 
 
 def _trim_outro(sections: Sequence[_Section], followups: Sequence[bool], config: SplitConfig) -> None:
-    """Text after the last item's closing quote belongs to the digest, when every item closes alike."""
-    regular = [n for n, followup in enumerate(followups) if not followup]
-    if len(regular) < 2:
+    """Closing words after the last item belong to the digest, not to that item.
+
+    Where the last item ends is guessed from how the others end: after a quote, source
+    line or comment when every earlier item ends so; after its list for a follow-up section.
+    """
+    last = sections[-1]
+    if followups[-1]:
+        _cut_after(last, [n for n, block in enumerate(last.body) if block.tag in ("ul", "ol")])
         return
-    earlier = [sections[n] for n in regular[:-1]]
-    if not all(s.body and _is_closing(s.body[-1], config) for s in earlier):
+    regular = [sections[n] for n, followup in enumerate(followups) if not followup]
+    if len(regular) < 2 or not all(s.body and _is_closing(s.body[-1], config) for s in regular[:-1]):
         return
-    last = sections[regular[-1]]
-    closing = [n for n, block in enumerate(last.body) if _is_closing(block, config)]
-    if not closing or closing[-1] == len(last.body) - 1:
+    _cut_after(last, [n for n, block in enumerate(last.body) if _is_closing(block, config)])
+
+
+def _cut_after(section: _Section, ends: Sequence[int]) -> None:
+    """Move the blocks after the last of `ends` out of the section."""
+    if not ends or ends[-1] == len(section.body) - 1:
         return
-    cut = closing[-1] + 1
-    last.loose[:0] = last.body[cut:]
-    del last.body[cut:]
+    cut = ends[-1] + 1
+    section.loose[:0] = section.body[cut:]
+    del section.body[cut:]
 
 
 def _refusal(
