@@ -1,25 +1,38 @@
-"""The whole pipeline, read → split → select → render → write, with its report."""
+"""The whole pipeline, read → split → select → render → write, with its report.
+
+Per post, the work (read, Markdown, split) runs in worker processes and its result
+is kept in the cache; the main process holds only each entry's header (no HTML) so
+memory stays bounded, and fetches the HTML of just the entries a changed feed holds.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import __version__
+from .cache import Cache, FileStamp, dumps, loads
 from .config import Config
 from .feeds import plan_feeds
 from .markup import MarkdownRenderer, to_html
-from .model import FeedSpec, Post, PostEntries, Problem
-from .output import atomic_write, build_lock, remove_feed_files, remove_leftovers, write_if_changed
+from .model import Entry, FeedSpec, Post, PostEntries, Problem
+from .output import BatchWriter, atomic_write, build_lock, remove_feed_files, remove_leftovers
 from .pages import OPML_FILENAME, render_index, render_opml
 from .posts import find_post_files, read_post
 from .render import RENDERERS
 from .split import split_post
 
 MANIFEST = ".feedwright-manifest.json"
+# Below this many posts to process, starting worker processes costs more than it saves.
+_PARALLEL_MIN = 48
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,8 @@ class BuildOptions:
     strict: bool = False
     prune: bool = False
     dry_run: bool = False
+    no_cache: bool = False
+    jobs: int = 0
     now: datetime | None = None
 
 
@@ -36,11 +51,14 @@ class BuildReport:
     posts_read: int = 0
     posts_rejected: int = 0
     posts_skipped: int = 0
+    posts_parsed: int = 0
     entries: int = 0
     feeds: int = 0
     files_written: int = 0
     files_unchanged: int = 0
+    feeds_rendered: int = 0
     aborted: str | None = None
+    cache_note: str | None = None
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -85,35 +103,155 @@ def process_post(post: Post, config: Config, renderer: MarkdownRenderer) -> Post
 
 
 def process_file(path: Path, config: Config, now: datetime, renderer: MarkdownRenderer) -> PostResult:
-    result = read_post(path, config, now, display=_display(path))
+    result = read_post(path, config, now, display=display_path(path))
     if result.post is None:
         return PostResult(str(path), None, result.problems, result.skipped)
     entries = process_post(result.post, config, renderer)
     return PostResult(str(path), entries, (*result.problems, *entries.problems))
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """The path as the person running the build can open it: relative to here when below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
 
 
+# --- worker processes -------------------------------------------------------------------------
+
+
+def _work(job: tuple[list[str], Config, datetime]) -> list[tuple[str, str, PostResult]]:
+    """One batch in a worker process; one Markdown instance serves the whole batch."""
+    paths, config, now = job
+    renderer = MarkdownRenderer()
+    return [(p, _digest(Path(p)), process_file(Path(p), config, now, renderer)) for p in paths]
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _process_all(paths: list[str], config: Config, now: datetime, jobs: int) -> Iterator[tuple[str, str, PostResult]]:
+    """Process posts, in worker processes when there are enough; results in input order."""
+    if jobs <= 1 or len(paths) < _PARALLEL_MIN:
+        renderer = MarkdownRenderer()
+        for p in paths:
+            yield p, _digest(Path(p)), process_file(Path(p), config, now, renderer)
+        return
+    size = max(8, min(64, len(paths) // (jobs * 8) or 8))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for batch in pool.map(_work, ((chunk, config, now) for chunk in _chunks(paths, size))):
+            yield from batch
+
+
+# --- the build ----------------------------------------------------------------------------------
+
+
+def config_fingerprint(config: Config) -> str:
+    """Everything that shapes output besides the posts: the config and feedwright's version."""
+    text = repr((__version__, dataclasses.replace(config, root=Path("."))))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cache_path(config: Config) -> Path:
+    """One cache per output folder, kept outside it so the web server never serves it."""
+    out = str(config.output_dir())
+    name = hashlib.sha256(out.encode("utf-8")).hexdigest()[:16]
+    return config.root.resolve() / ".feedwright-cache" / f"{name}.sqlite"
+
+
+def _strip(result: PostResult) -> tuple[PostResult, list[tuple[int, str, str]]]:
+    """Split a result into its header (kept in memory) and its bodies (kept in the cache)."""
+    if result.entries is None:
+        return result, []
+    pe = result.entries
+    # An article is index 0 both as the whole post and as its only item; a digest's items are 1..n.
+    bodies = {e.index: (e.index, e.summary, e.content_html) for e in (*pe.items, pe.article)}
+    header = PostEntries(_headless(pe.article), tuple(_headless(e) for e in pe.items), pe.problems)
+    return dataclasses.replace(result, entries=header), [bodies[i] for i in sorted(bodies)]
+
+
+def _headless(entry: Entry) -> Entry:
+    return dataclasses.replace(entry, summary="", content_html="")
+
+
 def collect(
-    config: Config, now: datetime, progress: Callable[[int], None] | None = None
-) -> tuple[list[PostResult], list[Problem], int]:
-    """Read, mark up and split every post under the posts folder."""
+    config: Config, now: datetime, cache: Cache | None = None, jobs: int = 1
+) -> tuple[list[PostResult], list[Problem], int, dict[tuple[str, int], tuple[str, str]], int]:
+    """Read, mark up and split every post, reusing the cache for files that did not change.
+
+    Returns the results (headers only when a cache holds the bodies), problems of the
+    walk, the number of files, where each entry's body lives ((post id, index) →
+    (path, digest)), and how many files were parsed anew.
+    """
     folder = config.posts_dir()
     if not folder.is_dir():
-        return [], [Problem(str(folder), "posts folder does not exist (set 'posts' in the config or give --posts)")], 0
+        problem = Problem(str(folder), "posts folder does not exist (set 'posts' in the config or give --posts)")
+        return [], [problem], 0, {}, 0
     files, problems = find_post_files(folder)
-    renderer = MarkdownRenderer()
-    results = []
+    stamps: dict[str, FileStamp] = {}
     for path in files:
-        results.append(process_file(path, config, now, renderer))
-        if progress:
-            progress(1)
-    return results, problems, len(files)
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        stamps[str(path)] = FileStamp(str(path), st.st_size, st.st_mtime_ns)
+    known = cache.stamps() if cache else {}
+    blobs: dict[str, bytes] = {}
+    todo: list[str] = []
+    digests: dict[str, str] = {}
+    fresh: list[str] = []
+    for key, stamp in stamps.items():
+        cached = known.get(key)
+        if cached is not None and cached[:2] == (stamp.size, stamp.mtime_ns):
+            fresh.append(key)
+            digests[key] = cached[2]
+        elif cached is not None and cached[0] == stamp.size and _digest(Path(key)) == cached[2]:
+            # Touched but not changed (a checkout, a copy): same bytes, same result.
+            assert cache is not None
+            cache.restamp(stamp)
+            fresh.append(key)
+            digests[key] = cached[2]
+        else:
+            todo.append(key)
+    if cache is not None:
+        blobs = cache.load_results(fresh)
+        cache.forget(set(known) - set(stamps))
+    results: dict[str, PostResult] = {}
+    for key in fresh:
+        blob = blobs.get(key)
+        if blob is None:
+            todo.append(key)
+            continue
+        results[key] = loads(blob)  # type: ignore[assignment]
+    for key, digest, result in _process_all(sorted(todo), config, now, jobs):
+        digests[key] = digest
+        if cache is None:
+            results[key] = result
+            continue
+        header, bodies = _strip(result)
+        if result.skipped != "future":
+            # A post dated in the future must be read again later: its day will come.
+            cache.store(stamps[key], digest, dumps(header), bodies)
+        else:
+            cache.forget([key])
+        results[key] = header
+    ordered = [results[key] for key in sorted(results)]
+    where: dict[tuple[str, int], tuple[str, str]] = {}
+    for result in ordered:
+        if result.entries is not None:
+            for entry in (result.entries.article, *result.entries.items):
+                where[(entry.post_id, entry.index)] = (result.path, digests.get(result.path, ""))
+    return ordered, problems, len(files), where, len(todo)
 
 
 def reject_duplicate_ids(results: list[PostResult]) -> list[PostResult]:
@@ -141,15 +279,39 @@ def reject_duplicate_ids(results: list[PostResult]) -> list[PostResult]:
     return kept
 
 
-def render_files(specs: Sequence[FeedSpec], config: Config) -> dict[str, bytes]:
-    """Every file of the output folder, by its path under it."""
-    files: dict[str, bytes] = {"index.html": render_index(specs, config), OPML_FILENAME: render_opml(specs, config)}
-    for spec in specs:
-        for fmt in config.formats:
-            filename, renderer = RENDERERS[fmt]
-            relative = f"{spec.path}/{filename}" if spec.path else filename
-            files[relative] = renderer(spec, config)
-    return files
+def _feed_files(spec: FeedSpec, config: Config) -> list[str]:
+    prefix = f"{spec.path}/" if spec.path else ""
+    return [f"{prefix}{RENDERERS[fmt][0]}" for fmt in config.formats]
+
+
+def _feed_fingerprint(spec: FeedSpec, config_fp: str, where: dict[tuple[str, int], tuple[str, str]]) -> str:
+    h = hashlib.sha256()
+    h.update(repr((config_fp, spec.path, spec.kind, spec.title, spec.description, spec.total)).encode())
+    for e in spec.entries:
+        digest = where.get((e.post_id, e.index), ("", ""))[1]
+        h.update(repr((e.id, e.title, e.link, e.published, e.updated, e.tags, e.categories, digest)).encode())
+    return h.hexdigest()
+
+
+class _Bodies:
+    """Summaries and HTML fetched from the cache, remembered while feeds that share entries render."""
+
+    def __init__(self, cache: Cache | None, where: dict[tuple[str, int], tuple[str, str]]) -> None:
+        self._cache = cache
+        self._where = where
+        self._memo: dict[tuple[str, int], tuple[str, str]] = {}
+
+    def fill(self, entry: Entry) -> Entry:
+        if self._cache is None:
+            return entry
+        key = (entry.post_id, entry.index)
+        if key not in self._memo:
+            if len(self._memo) > 5000:
+                self._memo.clear()
+            path = self._where.get(key, ("", ""))[0]
+            self._memo[key] = self._cache.body(path, entry.index)
+        summary, html = self._memo[key]
+        return dataclasses.replace(entry, summary=summary, content_html=html)
 
 
 def run_build(config: Config, options: BuildOptions) -> BuildReport:
@@ -157,49 +319,138 @@ def run_build(config: Config, options: BuildOptions) -> BuildReport:
     report = BuildReport()
     now = options.now or datetime.now(UTC)
     out_dir = config.output_dir()
+    jobs = options.jobs or os.cpu_count() or 1
     with build_lock(out_dir, config.lock_timeout):
         remove_leftovers(out_dir)
-        results, walk_problems, found = collect(config, now)
-        results = reject_duplicate_ids(results)
-        report.problems.extend(walk_problems)
-        report.posts_found = found
-        for result in results:
-            report.problems.extend(result.problems)
-            if result.skipped:
-                report.posts_skipped += 1
-            elif result.entries is None:
-                report.posts_rejected += 1
-            else:
-                report.posts_read += 1
-        considered = report.posts_read + report.posts_rejected
-        if considered and report.posts_rejected > config.max_failure_ratio * considered:
-            report.aborted = (
-                f"{report.posts_rejected} of {considered} posts were rejected, more than"
-                f" max_failure_ratio {config.max_failure_ratio:g}; nothing written"
-            )
-            report.problems.append(Problem(str(config.posts_dir()), report.aborted))
-            report.seconds = time.perf_counter() - started
-            return report
-        posts = [r.entries for r in results if r.entries is not None]
-        specs = plan_feeds(posts, config)
-        report.feeds = len(specs)
-        report.entries = len({e.id for p in posts for e in p.items})
-        files = render_files(specs, config)
-        if not options.dry_run:
-            _write(out_dir, files, report, options.prune)
+        config_fp = config_fingerprint(config)
+        cache = _open_cache(config, config_fp, options, report)
+        try:
+            _build(config, options, now, jobs, cache, config_fp, out_dir, report)
+        finally:
+            cache.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _write(out_dir: Path, files: dict[str, bytes], report: BuildReport, prune: bool) -> None:
-    previous = _read_manifest(out_dir)
-    for relative in sorted(files):
-        if write_if_changed(out_dir, relative, files[relative]):
-            report.files_written += 1
+def _open_cache(config: Config, config_fp: str, options: BuildOptions, report: BuildReport) -> Cache:
+    path = None if options.dry_run else cache_path(config)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if options.no_cache:
+                for suffix in ("", "-journal", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            path = None
+    cache = Cache(path, config_fp)
+    report.cache_note = cache.rebuilt_reason
+    return cache
+
+
+def _build(
+    config: Config,
+    options: BuildOptions,
+    now: datetime,
+    jobs: int,
+    cache: Cache,
+    config_fp: str,
+    out_dir: Path,
+    report: BuildReport,
+) -> None:
+    results, walk_problems, found, where, parsed = collect(config, now, cache, jobs)
+    results = reject_duplicate_ids(results)
+    report.problems.extend(walk_problems)
+    report.posts_found = found
+    report.posts_parsed = parsed
+    for result in results:
+        report.problems.extend(result.problems)
+        if result.skipped:
+            report.posts_skipped += 1
+        elif result.entries is None:
+            report.posts_rejected += 1
         else:
-            report.files_unchanged += 1
+            report.posts_read += 1
+    considered = report.posts_read + report.posts_rejected
+    if considered and report.posts_rejected > config.max_failure_ratio * considered:
+        report.aborted = (
+            f"{report.posts_rejected} of {considered} posts were rejected, more than"
+            f" max_failure_ratio {config.max_failure_ratio:g}; nothing written"
+        )
+        report.problems.append(Problem(str(config.posts_dir()), report.aborted))
+        return
+    posts = [r.entries for r in results if r.entries is not None]
+    specs = plan_feeds(posts, config)
+    report.feeds = len(specs)
+    report.entries = len({e.id for p in posts for e in p.items})
+    if options.dry_run:
+        return
+    previous = cache.feed_fingerprints()
+    fingerprints: dict[str, str] = {}
+    bodies = _Bodies(cache, where)
+    writer = BatchWriter(out_dir)
+    try:
+        files = _render_changed(specs, config, config_fp, where, previous, fingerprints, bodies, writer, report)
+        writer.commit()
+    finally:
+        writer.discard()
+    _settle_manifest(out_dir, files, report, options.prune)
+    cache.set_feed_fingerprints(fingerprints)
+    cache.commit()
+
+
+def _render_changed(
+    specs: list[FeedSpec],
+    config: Config,
+    config_fp: str,
+    where: dict[tuple[str, int], tuple[str, str]],
+    previous: dict[str, str],
+    fingerprints: dict[str, str],
+    bodies: _Bodies,
+    writer: BatchWriter,
+    report: BuildReport,
+) -> list[str]:
+    """Render the feeds whose inputs changed (or whose files are missing); return every file's name."""
+    out_dir = writer.out_dir
+    files: list[str] = []
+    for spec in specs:
+        names = _feed_files(spec, config)
+        files.extend(names)
+        fingerprint = _feed_fingerprint(spec, config_fp, where)
+        fingerprints[spec.path] = fingerprint
+        if previous.get(spec.path) == fingerprint and all((out_dir / n).is_file() for n in names):
+            report.files_unchanged += len(names)
+            continue
+        report.feeds_rendered += 1
+        full = dataclasses.replace(spec, entries=tuple(bodies.fill(e) for e in spec.entries))
+        for fmt, name in zip(config.formats, names, strict=True):
+            _count(report, writer.add(name, RENDERERS[fmt][1](full, config)))
+    for name, data in (("index.html", render_index(specs, config)), (OPML_FILENAME, render_opml(specs, config))):
+        files.append(name)
+        _count(report, writer.add(name, data))
+    return files
+
+
+def _count(report: BuildReport, written: bool) -> None:
+    if written:
+        report.files_written += 1
+    else:
+        report.files_unchanged += 1
+
+
+def render_files(specs: Sequence[FeedSpec], config: Config) -> dict[str, bytes]:
+    """Every file of the output folder, by its path under it (entries must carry their bodies)."""
+    files: dict[str, bytes] = {"index.html": render_index(specs, config), OPML_FILENAME: render_opml(specs, config)}
+    for spec in specs:
+        for fmt, name in zip(config.formats, _feed_files(spec, config), strict=True):
+            files[name] = RENDERERS[fmt][1](spec, config)
+    return files
+
+
+def _settle_manifest(out_dir: Path, files: list[str], report: BuildReport, prune: bool) -> None:
+    """Feeds that existed last time but not now are kept (and reported) unless pruning."""
+    previous = _read_manifest(out_dir)
     gone = sorted(set(previous) - set(files))
-    kept = []
+    kept: list[str] = []
     if gone and prune:
         remove_feed_files(out_dir, gone)
     elif gone:
@@ -213,7 +464,7 @@ def _write(out_dir: Path, files: dict[str, bytes], report: BuildReport, prune: b
                 "warning",
             )
         )
-    manifest = json.dumps({"files": sorted([*files, *kept])}, ensure_ascii=False, indent=1) + "\n"
+    manifest = json.dumps({"files": sorted({*files, *kept})}, ensure_ascii=False, indent=1) + "\n"
     atomic_write(out_dir / MANIFEST, manifest.encode("utf-8"))
 
 

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
-    options = BuildOptions(strict=args.strict, prune=args.prune)
+    options = BuildOptions(strict=args.strict, prune=args.prune, no_cache=args.no_cache, jobs=args.jobs)
     try:
         report = run_build(config, options)
     except OSError as exc:
@@ -171,7 +171,7 @@ def _show(args: argparse.Namespace, config: Config) -> int:
 
 
 def _check(args: argparse.Namespace, config: Config) -> int:
-    results, walk_problems, found = collect(config, datetime.now(UTC))
+    results, walk_problems, found, _, _ = collect(config, datetime.now(UTC))
     results = reject_duplicate_ids(results)
     problems = list(walk_problems)
     rejected = 0

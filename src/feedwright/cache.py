@@ -1,0 +1,136 @@
+"""What a repeated run may skip: parsed posts, their HTML, and each feed's input fingerprint.
+
+One SQLite file beside the output. A cache that is missing, corrupt, from another
+feedwright version or another config is dropped and rebuilt; it can only ever save
+work, never change output, because every row is keyed by what produced it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import sqlite3
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What stat() says of a post file; equal stamps mean the file was not touched."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+class Cache:
+    def __init__(self, path: Path | None, fingerprint: str) -> None:
+        """Open the cache at `path` (None: in memory) for a build whose config gives `fingerprint`."""
+        self.rebuilt_reason: str | None = None
+        self._db = self._open(path, fingerprint)
+
+    def _open(self, path: Path | None, fingerprint: str) -> sqlite3.Connection:
+        target = ":memory:" if path is None else str(path)
+        try:
+            db = self._connect(target)
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if row is None or row[0] != fingerprint:
+                self.rebuilt_reason = "new cache" if row is None else "config or version changed"
+                db.close()
+                raise sqlite3.DatabaseError(self.rebuilt_reason)
+            return db
+        except sqlite3.DatabaseError as exc:
+            if self.rebuilt_reason is None:
+                self.rebuilt_reason = f"unreadable cache ({exc})"
+            if path is not None:
+                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+                    with contextlib.suppress(FileNotFoundError):
+                        leftover.unlink()
+            db = self._connect(target)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+            db.commit()
+            return db
+
+    @staticmethod
+    def _connect(target: str) -> sqlite3.Connection:
+        db = sqlite3.connect(target)
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.executescript(
+            f"""
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS posts (
+                path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, result BLOB);
+            CREATE TABLE IF NOT EXISTS bodies (
+                path TEXT, idx INTEGER, summary TEXT, html BLOB, PRIMARY KEY (path, idx));
+            CREATE TABLE IF NOT EXISTS feeds (path TEXT PRIMARY KEY, fingerprint TEXT);
+            PRAGMA user_version = {SCHEMA};
+            """
+        )
+        return db
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.commit()
+        self._db.close()
+
+    def stamps(self) -> dict[str, tuple[int, int, str]]:
+        """Every cached file: path → (size, mtime_ns, digest)."""
+        return {p: (s, m, d) for p, s, m, d in self._db.execute("SELECT path, size, mtime_ns, digest FROM posts")}
+
+    def load_results(self, paths: Iterable[str]) -> dict[str, bytes]:
+        wanted = set(paths)
+        out: dict[str, bytes] = {}
+        for path, blob in self._db.execute("SELECT path, result FROM posts"):
+            if path in wanted:
+                out[path] = blob
+        return out
+
+    def restamp(self, stamp: FileStamp) -> None:
+        """A touched but unchanged file: remember its new stat so the next run need not read it."""
+        self._db.execute(
+            "UPDATE posts SET size = ?, mtime_ns = ? WHERE path = ?", (stamp.size, stamp.mtime_ns, stamp.path)
+        )
+
+    def store(self, stamp: FileStamp, digest: str, result: bytes, bodies: list[tuple[int, str, str]]) -> None:
+        self._db.execute("DELETE FROM bodies WHERE path = ?", (stamp.path,))
+        self._db.execute(
+            "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)",
+            (stamp.path, stamp.size, stamp.mtime_ns, digest, result),
+        )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)",
+            [(stamp.path, idx, summary, zlib.compress(html.encode("utf-8"), 1)) for idx, summary, html in bodies],
+        )
+
+    def forget(self, paths: Iterable[str]) -> None:
+        for path in paths:
+            self._db.execute("DELETE FROM posts WHERE path = ?", (path,))
+            self._db.execute("DELETE FROM bodies WHERE path = ?", (path,))
+
+    def body(self, path: str, idx: int) -> tuple[str, str]:
+        row = self._db.execute("SELECT summary, html FROM bodies WHERE path = ? AND idx = ?", (path, idx)).fetchone()
+        if row is None:
+            return "", ""
+        return row[0], zlib.decompress(row[1]).decode("utf-8")
+
+    def feed_fingerprints(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT path, fingerprint FROM feeds"))
+
+    def set_feed_fingerprints(self, fingerprints: dict[str, str]) -> None:
+        self._db.execute("DELETE FROM feeds")
+        self._db.executemany("INSERT INTO feeds VALUES (?, ?)", sorted(fingerprints.items()))
+
+    def commit(self) -> None:
+        self._db.commit()
+
+
+def dumps(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(blob: bytes) -> object:
+    return pickle.loads(blob)
