@@ -30,7 +30,7 @@ from lxml.html import HtmlElement
 from .config import SplitConfig
 from .model import Entry, Post, Problem
 from .summary import html_to_text
-from .text import clean_line, truncate
+from .text import clean_line, iri_to_uri, truncate
 
 SUMMARY_CHARS = 280
 # Below this many characters, text around the items is too little to call the post an article.
@@ -431,9 +431,9 @@ def _entries(post: Post, items: Sequence[_Item], config: SplitConfig) -> list[En
         shift = timedelta(seconds=index - 1)
         entries.append(
             Entry(
-                id=f"{post.id}#{anchor}",
+                id=f"{post.id}#{iri_to_uri(anchor)}",
                 title=item.title,
-                link=f"{post.permalink}#{item.anchor}" if item.anchor else post.permalink,
+                link=f"{post.permalink}#{iri_to_uri(item.anchor)}" if item.anchor else post.permalink,
                 published=post.published - shift,
                 updated=post.updated - shift,
                 authors=post.authors,

@@ -20,7 +20,7 @@ from .config import Config
 from .dates import DateError, parse_date
 from .model import Author, Post, Problem
 from .slug import slugify
-from .text import clean_line, clean_summary, strip_xml_forbidden
+from .text import clean_line, clean_summary, iri_to_uri, strip_xml_forbidden
 
 _YAML_FENCE = re.compile(r"\A---[ \t]*\r?\n")
 _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
@@ -432,6 +432,10 @@ def _permalink(meta: dict[str, Any], keys: tuple[str, ...], config: Config, slug
 
 
 def _absolute(url: str, base: str) -> str:
+    return iri_to_uri(_joined(url, base))
+
+
+def _joined(url: str, base: str) -> str:
     if urlsplit(url).scheme:
         return url
     if url.startswith("/") and not url.startswith("//"):

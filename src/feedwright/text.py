@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 # Characters XML 1.0 forbids; lxml (and so feedgen) refuses strings holding them.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -42,3 +43,11 @@ def truncate(text: str, limit: int) -> str:
         if pos >= limit * 0.6:
             return cut[: pos + len(mark)].rstrip() + "…"
     return cut.rstrip() + "…"
+
+
+def iri_to_uri(url: str) -> str:
+    """Percent-encode what a URI may not hold (non-ASCII, spaces), as browsers do; keep the rest.
+
+    Feeds must carry URIs: several readers and the W3C validator reject IRIs in ids and links.
+    """
+    return quote(url, safe="/:?#[]@!$&'()*+,;=%~")
