@@ -1,0 +1,122 @@
+"""The cache only ever saves work: warm builds equal cold ones, whatever happened in between."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from feedwright.build import BuildOptions, cache_path, run_build
+from feedwright.config import Config
+
+from .conftest import CORPUS, NOW, needs_corpus
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def cold(config: Config, tmp: Path) -> dict[str, bytes]:
+    """A from-scratch build of the same posts into a fresh folder, with no cache."""
+    fresh = replace(config, output=str(tmp / "cold-out"), root=tmp / "cold-root")
+    (tmp / "cold-root").mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(fresh.output_dir(), ignore_errors=True)
+    run_build(fresh, BuildOptions(now=NOW, no_cache=True, jobs=1))
+    return snapshot(fresh.output_dir())
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    needs_corpus()
+    target = tmp_path / "posts"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+def _edit(posts: Path, rng: random.Random) -> str:
+    files = sorted(posts.rglob("*.md"))
+    victim = rng.choice(files)
+    action = rng.choice(["body", "title", "tags", "delete", "rename", "touch", "new"])
+    text = victim.read_text(encoding="utf-8")
+    if action == "body":
+        victim.write_text(text + "\n\nOne more paragraph.\n", encoding="utf-8")
+    elif action == "title":
+        victim.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    elif action == "tags":
+        victim.write_text(text.replace("tags:\n", "tags:\n- 新标签\n", 1), encoding="utf-8")
+    elif action == "delete":
+        victim.unlink()
+    elif action == "rename":
+        victim.rename(victim.with_name("renamed-" + victim.name))
+    elif action == "touch":
+        victim.touch()
+    else:
+        (posts / f"new-{rng.randrange(10**6)}.md").write_text(
+            "---\ntitle: A new post\ndate: '2024-02-02 10:00:00'\ntags: [Linux]\n---\n\nNew.\n", encoding="utf-8"
+        )
+    return f"{action} {victim.name}"
+
+
+def test_warm_builds_equal_cold_builds_after_random_edits(
+    corpus_copy: Path, make_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    config = make_config(corpus_copy, limits={"tag": 5, "site": 40})
+    rng = random.Random(20261125)
+    run_build(config, BuildOptions(now=NOW))
+    for step in range(5):
+        done = [_edit(corpus_copy, rng) for _ in range(3)]
+        # --prune: a feed whose last post went is deleted here, as a cold build never writes it.
+        report = run_build(config, BuildOptions(now=NOW, prune=True))
+        assert report.posts_parsed <= 6, (step, done, report.posts_parsed)
+        assert snapshot(config.output_dir()) == cold(config, tmp_path / f"cold{step}"), (step, done)
+
+
+def test_noop_rebuild_parses_nothing_and_renders_nothing(make_config: Callable[..., Config]) -> None:
+    needs_corpus()
+    config = make_config(CORPUS)
+    first = run_build(config, BuildOptions(now=NOW))
+    assert first.posts_parsed == 155
+    second = run_build(config, BuildOptions(now=NOW))
+    assert second.posts_parsed == 0
+    assert second.feeds_rendered == 0
+    assert second.files_written == 0
+
+
+def test_one_post_edit_rerenders_only_its_feeds(corpus_copy: Path, make_config: Callable[..., Config]) -> None:
+    config = make_config(corpus_copy)
+    first = run_build(config, BuildOptions(now=NOW))
+    post = corpus_copy / "content" / "2011" / "03" / "5.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nAn edit.\n", encoding="utf-8")
+    second = run_build(config, BuildOptions(now=NOW))
+    assert second.posts_parsed == 1
+    # Post 5 is old: it is in its tag and category feeds, and the articles feed only if among the newest.
+    assert 0 < second.feeds_rendered < first.feeds // 10
+
+
+def test_corrupt_or_foreign_cache_is_rebuilt(make_config: Callable[..., Config]) -> None:
+    needs_corpus()
+    config = make_config(CORPUS)
+    run_build(config, BuildOptions(now=NOW))
+    expected = snapshot(config.output_dir())
+    cache_path(config).write_bytes(b"this is not a database" * 100)
+    report = run_build(config, BuildOptions(now=NOW))
+    assert report.posts_parsed == 155
+    assert report.cache_note is not None
+    assert snapshot(config.output_dir()) == expected
+    other = replace(config, limits=replace(config.limits, tag=3))
+    report = run_build(other, BuildOptions(now=NOW))
+    assert report.cache_note == "config or version changed"
+    assert report.posts_parsed == 155
+
+
+def test_parallel_equals_serial(make_config: Callable[..., Config], tmp_path: Path) -> None:
+    needs_corpus()
+    config = make_config(CORPUS)
+    run_build(config, BuildOptions(now=NOW, jobs=2, no_cache=True))
+    serial = replace(config, output=str(tmp_path / "serial"))
+    run_build(serial, BuildOptions(now=NOW, jobs=1, no_cache=True))
+    assert snapshot(config.output_dir()) == snapshot(serial.output_dir())
