@@ -28,6 +28,7 @@ from .output import BatchWriter, atomic_write, build_lock, remove_feed_files, re
 from .pages import OPML_FILENAME, render_index, render_opml
 from .posts import find_post_files, read_post
 from .render import RENDERERS
+from .render.urls import ARCHIVE_FORMATS, feed_file
 from .split import split_post
 
 MANIFEST = ".feedwright-manifest.json"
@@ -58,6 +59,7 @@ class BuildReport:
     files_unchanged: int = 0
     feeds_rendered: int = 0
     aborted: str | None = None
+    changed_feeds: list[str] = field(default_factory=list)
     cache_note: str | None = None
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -279,14 +281,19 @@ def reject_duplicate_ids(results: list[PostResult]) -> list[PostResult]:
     return kept
 
 
+def _formats(spec: FeedSpec, config: Config) -> list[str]:
+    if spec.kind == "archive":
+        return [fmt for fmt in config.formats if fmt in ARCHIVE_FORMATS]
+    return list(config.formats)
+
+
 def _feed_files(spec: FeedSpec, config: Config) -> list[str]:
-    prefix = f"{spec.path}/" if spec.path else ""
-    return [f"{prefix}{RENDERERS[fmt][0]}" for fmt in config.formats]
+    return [feed_file(spec.path, fmt) for fmt in _formats(spec, config)]
 
 
 def _feed_fingerprint(spec: FeedSpec, config_fp: str, where: dict[tuple[str, int], tuple[str, str]]) -> str:
     h = hashlib.sha256()
-    h.update(repr((config_fp, spec.path, spec.kind, spec.title, spec.description, spec.total)).encode())
+    h.update(repr((config_fp, spec.path, spec.kind, spec.title, spec.description, spec.total, spec.links)).encode())
     for e in spec.entries:
         digest = where.get((e.post_id, e.index), ("", ""))[1]
         h.update(repr((e.id, e.title, e.link, e.published, e.updated, e.tags, e.categories, digest)).encode())
@@ -422,8 +429,11 @@ def _render_changed(
             continue
         report.feeds_rendered += 1
         full = dataclasses.replace(spec, entries=tuple(bodies.fill(e) for e in spec.entries))
-        for fmt, name in zip(config.formats, names, strict=True):
-            _count(report, writer.add(name, RENDERERS[fmt][1](full, config)))
+        for fmt, name in zip(_formats(spec, config), names, strict=True):
+            written = writer.add(name, RENDERERS[fmt][1](full, config))
+            _count(report, written)
+            if written:
+                report.changed_feeds.append(spec.self_urls[fmt])
     for name, data in (("index.html", render_index(specs, config)), (OPML_FILENAME, render_opml(specs, config))):
         files.append(name)
         _count(report, writer.add(name, data))
@@ -441,7 +451,7 @@ def render_files(specs: Sequence[FeedSpec], config: Config) -> dict[str, bytes]:
     """Every file of the output folder, by its path under it (entries must carry their bodies)."""
     files: dict[str, bytes] = {"index.html": render_index(specs, config), OPML_FILENAME: render_opml(specs, config)}
     for spec in specs:
-        for fmt, name in zip(config.formats, _feed_files(spec, config), strict=True):
+        for fmt, name in zip(_formats(spec, config), _feed_files(spec, config), strict=True):
             files[name] = RENDERERS[fmt][1](spec, config)
     return files
 

@@ -19,6 +19,7 @@ from .markup import MarkdownRenderer
 from .model import Entry, Problem
 from .output import LockBusy
 from .posts import read_post
+from .websub import ping_hub
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", action="store_true", help="ignore and rebuild the cache")
     build.add_argument("--strict", action="store_true", help="exit 1 when any post was rejected")
     build.add_argument("--prune", action="store_true", help="delete feeds whose tag or category has gone")
+    build.add_argument("--ping", action="store_true", help="tell the WebSub hub (websub.hub) which feeds changed")
     loud = build.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     loud.add_argument("-v", "--verbose", action="store_true", help="print more")
@@ -113,6 +115,11 @@ def _build(args: argparse.Namespace, config: Config) -> int:
     except OSError as exc:
         print(f"{exc.filename or config.output_dir()}: error: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
+    if (args.ping or config.websub.ping) and not report.aborted:
+        if not config.websub.hub:
+            report.problems.append(Problem(str(args.config), "--ping needs 'websub.hub' in the config", "warning"))
+        elif report.changed_feeds:
+            report.problems.extend(ping_hub(config.websub.hub, report.changed_feeds, config.websub.timeout))
     _print_problems(report.problems)
     if not args.quiet or report.aborted:
         print(report.summary(), file=sys.stderr if report.aborted else sys.stdout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
+from string import Formatter
 from typing import Any, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 FORMATS = ("atom", "rss", "json")
+PERMALINK_FIELDS = ("slug", "year", "month", "day")
 
 
 class ConfigError(Exception):
@@ -86,6 +88,13 @@ class SanitizeConfig:
 
 
 @dataclass(frozen=True)
+class WebSubConfig:
+    hub: str = ""
+    ping: bool = False
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     posts: str = "posts"
@@ -95,6 +104,8 @@ class Config:
     front_matter: FrontMatterKeys = field(default_factory=FrontMatterKeys)
     split: SplitConfig = field(default_factory=SplitConfig)
     sanitize: SanitizeConfig = field(default_factory=SanitizeConfig)
+    websub: WebSubConfig = field(default_factory=WebSubConfig)
+    archive: bool = False
     include_drafts: bool = False
     include_future: bool = False
     date_fallback: str = "none"
@@ -127,7 +138,7 @@ def _build(cls: type, data: Any, where: str, source: str) -> Any:
     known = {f.name for f in fields(cls) if f.name != "root"}
     for key in data:
         if key not in known:
-            dotted = f"{where}.{key}" if where else str(key)
+            dotted = f"{where}.{_one_line(str(key))}" if where else _one_line(str(key))
             choices = ", ".join(sorted(known))
             raise ConfigError(f"{source}: unknown key '{dotted}' (known here: {choices})")
     values: dict[str, Any] = {}
@@ -178,7 +189,29 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, (int, float)):
         return f"the number {value}"
-    return f"'{value}'"
+    return f"'{_one_line(str(value), 60)}'"
+
+
+def _one_line(text: str, limit: int = 80) -> str:
+    """A config value or key as it may appear in the one-line error: escapes shown, long text cut."""
+    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def _permalink_problem(pattern: str) -> str | None:
+    """Why `site.permalink` cannot be filled for a post, or None; posts.py calls str.format on it."""
+    try:
+        parsed = list(Formatter().parse(pattern))
+    except ValueError as exc:
+        return f"is not a valid pattern: {exc}"
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in PERMALINK_FIELDS:
+            return f"has an unknown placeholder '{{{name}}}' (use {', '.join('{' + f + '}' for f in PERMALINK_FIELDS)})"
+        if spec or conversion:
+            return f"has a placeholder '{{{name}}}' with a format or conversion; write it bare"
+    return None
 
 
 def _validate(config: Config, source: str) -> None:
@@ -186,20 +219,31 @@ def _validate(config: Config, source: str) -> None:
     if not base:
         raise ConfigError(f"{source}: 'site.base_url' is required (e.g. https://example.org/)")
     parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{source}: 'site.base_url' must be an absolute http(s) URL, got '{base}'")
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok or any(c.isspace() for c in base):
+        raise ConfigError(f"{source}: 'site.base_url' must be an absolute http(s) URL, got {_kind(base)}")
+    if parts.query or parts.fragment:
+        # Feed URLs are made by appending paths to base_url; a query or fragment would swallow them.
+        raise ConfigError(f"{source}: 'site.base_url' must not hold a query or fragment, got {_kind(base)}")
+    problem = _permalink_problem(config.site.permalink)
+    if problem:
+        raise ConfigError(f"{source}: 'site.permalink' {problem}")
     if not config.site.title:
         raise ConfigError(f"{source}: 'site.title' is required")
+    # A folder of the zone database ('America') or an overlong name surfaces as an OSError.
     try:
         ZoneInfo(config.site.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ConfigError(
-            f"{source}: 'site.timezone' is not a known time zone: '{config.site.timezone}'"
+            f"{source}: 'site.timezone' is not a known time zone: {_kind(config.site.timezone)}"
             " (use an IANA name such as Asia/Shanghai or UTC)"
         ) from None
     for fmt in config.formats:
         if fmt not in FORMATS:
-            raise ConfigError(f"{source}: 'formats' has unknown format '{fmt}' (use {', '.join(FORMATS)})")
+            raise ConfigError(f"{source}: 'formats' has unknown format {_kind(fmt)} (use {', '.join(FORMATS)})")
     if not config.formats:
         raise ConfigError(f"{source}: 'formats' must name at least one of {', '.join(FORMATS)}")
     for name in ("site", "articles", "tag", "category", "max_post_bytes"):
@@ -211,8 +255,14 @@ def _validate(config: Config, source: str) -> None:
         raise ConfigError(f"{source}: 'date_fallback' must be none, git or mtime")
     if not 0 < config.max_failure_ratio <= 1:
         raise ConfigError(f"{source}: 'max_failure_ratio' must be above 0 and at most 1")
-    if config.lock_timeout < 0:
-        raise ConfigError(f"{source}: 'lock_timeout' must not be negative")
+    for name in ("posts", "output"):
+        folder = getattr(config, name)
+        # An empty value would mean the config's own folder; a NUL byte makes every path call raise.
+        if not folder.strip() or "\x00" in folder:
+            raise ConfigError(f"{source}: '{name}' must name a folder, got {_kind(folder)}")
+    # 'not >= 0' also refuses NaN, with which the lock wait would never end.
+    if not config.lock_timeout >= 0:
+        raise ConfigError(f"{source}: 'lock_timeout' must be a number of seconds, 0 or more")
 
 
 def _normalise(config: Config) -> Config:
@@ -224,8 +274,9 @@ def _normalise(config: Config) -> Config:
 
 def config_from_mapping(data: Any, source: str = "config.yaml", root: Path | None = None) -> Config:
     config: Config = _build(Config, data, "", source)
-    config = _normalise(config)
+    # Validate first, so that messages quote base_url as written, not with an added '/'.
     _validate(config, source)
+    config = _normalise(config)
     if root is not None:
         config = replace(config, root=root)
     return config

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from urllib.parse import quote
+from dataclasses import dataclass, replace
 
 from .config import Config
 from .model import Entry, FeedKind, FeedSpec, PostEntries
-from .render import RENDERERS
+from .render.urls import FILENAMES, feed_url
 from .slug import slugify
 
 
@@ -49,19 +48,17 @@ def _spec(config: Config, kind: FeedKind, path: str, key: str, title: str, desc:
         "articles": config.limits.articles,
         "tag": config.limits.tag,
         "category": config.limits.category,
+        "archive": len(entries),
     }[kind]
     ordered = sort_entries(entries)
-    base = config.base_url
-    # Slugs keep Chinese letters; URLs carry them percent-encoded so every reader can fetch them.
-    prefix = f"{quote(path)}/" if path else ""
-    self_urls = {fmt: f"{base}{prefix}{filename}" for fmt, (filename, _) in RENDERERS.items()}
+    self_urls = {fmt: feed_url(config.base_url, path, fmt) for fmt in FILENAMES}
     return FeedSpec(
         path=path,
         kind=kind,
         key=key,
         title=title,
         description=desc,
-        home_url=base,
+        home_url=config.base_url,
         self_urls=self_urls,
         entries=tuple(ordered[:limit]),
         total=len(ordered),
@@ -73,8 +70,12 @@ def plan_feeds(posts: Sequence[PostEntries], config: Config) -> list[FeedSpec]:
     site = config.site
     items = _unique([e for p in posts for e in p.items])
     articles = _unique([p.article for p in posts])
+    archives = _archives(items, config) if config.archive else []
+    home = _spec(config, "site", "", "", site.title, site.description, items)
+    if archives:
+        home = replace(home, links=(("prev-archive", archives[-1].path),))
     specs = [
-        _spec(config, "site", "", "", site.title, site.description, items),
+        home,
         _spec(config, "articles", "articles", "", f"{site.title} · articles", site.description, articles),
     ]
     for kind, folder, label in (("category", "categories", "category"), ("tag", "tags", "tag")):
@@ -90,6 +91,36 @@ def plan_feeds(posts: Sequence[PostEntries], config: Config) -> list[FeedSpec]:
                     group.entries,
                 )
             )
+    return specs + archives
+
+
+def _archives(items: list[Entry], config: Config) -> list[FeedSpec]:
+    """RFC 5005 archive documents, one per month that has entries, chained oldest to newest.
+
+    A month's document changes only when an entry in it changes, or once when the next
+    month's first entry arrives and gives it a next-archive link; the newest month is open.
+    """
+    months: dict[str, list[Entry]] = defaultdict(list)
+    for entry in items:
+        months[entry.published.astimezone(config.tz).strftime("%Y-%m")].append(entry)
+    keys = sorted(months)
+    specs: list[FeedSpec] = []
+    for i, month in enumerate(keys):
+        links: list[tuple[str, str]] = [("current", "")]
+        if i > 0:
+            links.append(("prev-archive", f"archive/{keys[i - 1]}"))
+        if i + 1 < len(keys):
+            links.append(("next-archive", f"archive/{keys[i + 1]}"))
+        spec = _spec(
+            config,
+            "archive",
+            f"archive/{month}",
+            month,
+            f"{config.site.title} · {month}",
+            f"{config.site.title}: every entry of {month}",
+            months[month],
+        )
+        specs.append(replace(spec, links=tuple(links)))
     return specs
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
-FeedKind = Literal["site", "articles", "tag", "category"]
+FeedKind = Literal["site", "articles", "tag", "category", "archive"]
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,8 @@ class FeedSpec:
     self_urls: dict[str, str]
     entries: tuple[Entry, ...]
     total: int
+    # Feed-level links to other feeds, (rel, that feed's path): RFC 5005 prev-archive/next-archive/current.
+    links: tuple[tuple[str, str], ...] = ()
 
     @property
     def updated(self) -> datetime | None:

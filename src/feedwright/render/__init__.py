@@ -9,11 +9,12 @@ from ..model import FeedSpec
 from .atom import render_atom
 from .jsonfeed import render_json
 from .rss import render_rss
+from .urls import FILENAMES
 
 Renderer = Callable[[FeedSpec, Config], bytes]
 
 RENDERERS: dict[str, tuple[str, Renderer]] = {
-    "atom": ("atom.xml", render_atom),
-    "rss": ("rss.xml", render_rss),
-    "json": ("feed.json", render_json),
+    "atom": (FILENAMES["atom"], render_atom),
+    "rss": (FILENAMES["rss"], render_rss),
+    "json": (FILENAMES["json"], render_json),
 }

@@ -12,9 +12,12 @@ from lxml import etree
 from .. import __version__
 from ..config import Config
 from ..model import Entry, FeedSpec
+from .urls import feed_url
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
 GENERATOR_URI = "https://pypi.org/project/feedwright/"
 # An empty feed still needs a fixed time, or every build would differ.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -42,13 +45,33 @@ def local(value: datetime, config: Config) -> datetime:
 
 
 class _FeedExtension:
+    """Feed-level links feedgen cannot write: WebSub hub, RFC 5005 archive links and marker."""
+
+    def __init__(self) -> None:
+        self.links: tuple[tuple[str, str], ...] = ()
+        self.archive = False
+
     def extend_ns(self) -> dict[str, str]:
-        return {"media": MEDIA_NS, "dc": DC_NS}
+        namespaces = {"media": MEDIA_NS, "dc": DC_NS}
+        if self.archive:
+            namespaces["fh"] = HISTORY_NS
+        return namespaces
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
+        for rel, href in self.links:
+            etree.SubElement(feed, "link", rel=rel, href=href)
+        if self.archive:
+            etree.SubElement(feed, f"{{{HISTORY_NS}}}archive")
         return feed
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:
+        channel = feed.find("channel")
+        if channel is None:
+            return feed
+        for rel, href in self.links:
+            etree.SubElement(channel, f"{{{ATOM_NS}}}link", rel=rel, href=href)
+        if self.archive:
+            etree.SubElement(channel, f"{{{HISTORY_NS}}}archive")
         return feed
 
 
@@ -91,6 +114,10 @@ class _EntryExtension:
 def new_feed(spec: FeedSpec, config: Config, fmt: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.register_extension("fw", _FeedExtension, _EntryExtension)
+    hub = (("hub", config.websub.hub),) if config.websub.hub else ()
+    linked = tuple((rel, feed_url(config.base_url, path, fmt)) for rel, path in spec.links)
+    fg.fw.links = (*hub, *linked)
+    fg.fw.archive = spec.kind == "archive"
     fg.title(spec.title)
     fg.description(spec.description or spec.title)
     fg.subtitle(spec.description or spec.title)

@@ -59,5 +59,7 @@ def render_json(spec: FeedSpec, config: Config) -> bytes:
     site_author = config.site.author
     if site_author.name:
         feed["authors"] = _authors((Author(site_author.name, None, site_author.uri or None),))
+    if config.websub.hub:
+        feed["hubs"] = [{"type": "WebSub", "url": config.websub.hub}]
     feed["items"] = [_item(e, config.tz) for e in spec.entries]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
