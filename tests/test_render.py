@@ -156,3 +156,20 @@ def test_output_does_not_depend_on_build_time(site: tuple[Config, Path]) -> None
     report = run_build(config, BuildOptions(now=later))
     assert report.files_written == 0
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_feeds_served_under_another_url(tmp_path: Path, make_config: Callable[..., Config]) -> None:
+    posts = tmp_path / "posts"
+    write_post(posts, "first.md", FIRST)
+    config = make_config(posts, site={"feeds_url": "https://cdn.example.org/feeds"})
+    run_build(config, BuildOptions(now=NOW))
+    out = config.output_dir()
+    parsed = feedparser.parse((out / "tags" / "linux" / "atom.xml").read_bytes())
+    assert {link.rel: link.href for link in parsed.feed.links} == {
+        "self": "https://cdn.example.org/feeds/tags/linux/atom.xml",
+        "alternate": "https://linux.cn/",
+    }
+    # Entry links stay on the site itself.
+    assert parsed.entries[0].link == "https://linux.cn/article-1-1.html"
+    opml = (out / "feeds.opml").read_text(encoding="utf-8")
+    assert 'xmlUrl="https://cdn.example.org/feeds/atom.xml"' in opml

@@ -36,6 +36,8 @@ class SiteConfig:
     timezone: str = "UTC"
     permalink: str = "/{slug}/"
     icon: str = ""
+    # Where the output folder is served, when not at base_url (e.g. https://example.org/feeds/).
+    feeds_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,11 @@ class Config:
     @property
     def base_url(self) -> str:
         return self.site.base_url
+
+    @property
+    def feeds_url(self) -> str:
+        """The URL of the output folder: feeds' self links are under it."""
+        return self.site.feeds_url or self.site.base_url
 
     def posts_dir(self) -> Path:
         return (self.root / self.posts).resolve()
@@ -266,10 +273,12 @@ def _validate(config: Config, source: str) -> None:
 
 
 def _normalise(config: Config) -> Config:
-    base = config.site.base_url
-    if not base.endswith("/"):
-        config = replace(config, site=replace(config.site, base_url=base + "/"))
-    return config
+    site = config.site
+    for name in ("base_url", "feeds_url"):
+        value = getattr(site, name)
+        if value and not value.endswith("/"):
+            site = replace(site, **{name: value + "/"})
+    return replace(config, site=site)
 
 
 def config_from_mapping(data: Any, source: str = "config.yaml", root: Path | None = None) -> Config:

@@ -51,7 +51,7 @@ def _spec(config: Config, kind: FeedKind, path: str, key: str, title: str, desc:
         "archive": len(entries),
     }[kind]
     ordered = sort_entries(entries)
-    self_urls = {fmt: feed_url(config.base_url, path, fmt) for fmt in FILENAMES}
+    self_urls = {fmt: feed_url(config.feeds_url, path, fmt) for fmt in FILENAMES}
     return FeedSpec(
         path=path,
         kind=kind,

@@ -202,7 +202,7 @@ def _absolute_url(spec: FeedSpec, fmt: str, config: Config) -> str:
     url = spec.self_urls.get(fmt)
     if url:
         return url
-    return f"{config.base_url}{_relative_href(spec, fmt)}"
+    return f"{config.feeds_url}{_relative_href(spec, fmt)}"
 
 
 def _newest(specs: Sequence[FeedSpec]) -> datetime | None:

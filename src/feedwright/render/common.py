@@ -115,7 +115,7 @@ def new_feed(spec: FeedSpec, config: Config, fmt: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.register_extension("fw", _FeedExtension, _EntryExtension)
     hub = (("hub", config.websub.hub),) if config.websub.hub else ()
-    linked = tuple((rel, feed_url(config.base_url, path, fmt)) for rel, path in spec.links)
+    linked = tuple((rel, feed_url(config.feeds_url, path, fmt)) for rel, path in spec.links)
     fg.fw.links = (*hub, *linked)
     fg.fw.archive = spec.kind == "archive"
     fg.title(spec.title)
