@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +44,8 @@ class BuildOptions:
     no_cache: bool = False
     jobs: int = 0
     now: datetime | None = None
+    # Told (stage, done, total) as work advances; the CLI draws a progress bar with it.
+    progress: Callable[[str, int, int], None] | None = None
 
 
 @dataclass
@@ -187,7 +189,11 @@ def _headless(entry: Entry) -> Entry:
 
 
 def collect(
-    config: Config, now: datetime, cache: Cache | None = None, jobs: int = 1
+    config: Config,
+    now: datetime,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[list[PostResult], list[Problem], int, dict[tuple[str, int], tuple[str, str]], int]:
     """Read, mark up and split every post, reusing the cache for files that did not change.
 
@@ -235,7 +241,9 @@ def collect(
             todo.append(key)
             continue
         results[key] = loads(blob)  # type: ignore[assignment]
-    for key, digest, result in _process_all(sorted(todo), config, now, jobs):
+    for done, (key, digest, result) in enumerate(_process_all(sorted(todo), config, now, jobs), 1):
+        if progress is not None:
+            progress("posts", done, len(todo))
         digests[key] = digest
         if cache is None:
             results[key] = result
@@ -364,7 +372,7 @@ def _build(
     out_dir: Path,
     report: BuildReport,
 ) -> None:
-    results, walk_problems, found, where, parsed = collect(config, now, cache, jobs)
+    results, walk_problems, found, where, parsed = collect(config, now, cache, jobs, options.progress)
     results = reject_duplicate_ids(results)
     report.problems.extend(walk_problems)
     report.posts_found = found
@@ -396,7 +404,9 @@ def _build(
     bodies = _Bodies(cache, where)
     writer = BatchWriter(out_dir)
     try:
-        files = _render_changed(specs, config, config_fp, where, previous, fingerprints, bodies, writer, report)
+        files = _render_changed(
+            specs, config, config_fp, where, previous, fingerprints, bodies, writer, report, options.progress
+        )
         writer.commit()
     finally:
         writer.discard()
@@ -415,11 +425,14 @@ def _render_changed(
     bodies: _Bodies,
     writer: BatchWriter,
     report: BuildReport,
+    progress: Callable[[str, int, int], None] | None,
 ) -> list[str]:
     """Render the feeds whose inputs changed (or whose files are missing); return every file's name."""
     out_dir = writer.out_dir
     files: list[str] = []
-    for spec in specs:
+    for done, spec in enumerate(specs, 1):
+        if progress is not None:
+            progress("feeds", done, len(specs))
         names = _feed_files(spec, config)
         files.extend(names)
         fingerprint = _feed_fingerprint(spec, config_fp, where)
@@ -445,15 +458,6 @@ def _count(report: BuildReport, written: bool) -> None:
         report.files_written += 1
     else:
         report.files_unchanged += 1
-
-
-def render_files(specs: Sequence[FeedSpec], config: Config) -> dict[str, bytes]:
-    """Every file of the output folder, by its path under it (entries must carry their bodies)."""
-    files: dict[str, bytes] = {"index.html": render_index(specs, config), OPML_FILENAME: render_opml(specs, config)}
-    for spec in specs:
-        for fmt, name in zip(_formats(spec, config), _feed_files(spec, config), strict=True):
-            files[name] = RENDERERS[fmt][1](spec, config)
-    return files
 
 
 def _settle_manifest(out_dir: Path, files: list[str], report: BuildReport, prune: bool) -> None:

@@ -19,6 +19,8 @@ from .markup import MarkdownRenderer
 from .model import Entry, Problem
 from .output import LockBusy
 from .posts import read_post
+from .progress import ProgressBars
+from .progress import wanted as progress_wanted
 from .websub import ping_hub
 
 EXIT_OK = 0
@@ -34,6 +36,16 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (one per core) or more")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="feedwright", description="Markdown posts → Atom, RSS and JSON feeds.")
     parser.add_argument("--version", action="version", version=f"feedwright {__version__}")
@@ -47,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", parents=[common], help="write every feed")
     build.add_argument("--posts", type=Path, help="posts folder (overrides the config)")
     build.add_argument("--out", type=Path, help="output folder (overrides the config)")
-    build.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    build.add_argument("--jobs", type=_jobs, default=0, help="worker processes (default: one per core)")
     build.add_argument("--no-cache", action="store_true", help="ignore and rebuild the cache")
     build.add_argument("--strict", action="store_true", help="exit 1 when any post was rejected")
     build.add_argument("--prune", action="store_true", help="delete feeds whose tag or category has gone")
@@ -109,12 +121,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
-    options = BuildOptions(strict=args.strict, prune=args.prune, no_cache=args.no_cache, jobs=args.jobs)
+    bars = ProgressBars() if progress_wanted(args.quiet) else None
+    options = BuildOptions(strict=args.strict, prune=args.prune, no_cache=args.no_cache, jobs=args.jobs, progress=bars)
     try:
         report = run_build(config, options)
     except OSError as exc:
         print(f"{exc.filename or config.output_dir()}: error: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        if bars is not None:
+            bars.close()
+    if args.verbose:
+        if report.cache_note:
+            print(f"feedwright: cache rebuilt ({report.cache_note})")
+        print(
+            f"feedwright: {report.posts_found} post files, {report.posts_parsed} parsed anew,"
+            f" {report.feeds_rendered} of {report.feeds} feeds rendered"
+        )
     if (args.ping or config.websub.ping) and not report.aborted:
         if not config.websub.hub:
             report.problems.append(Problem(str(args.config), "--ping needs 'websub.hub' in the config", "warning"))
