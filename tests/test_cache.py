@@ -120,3 +120,41 @@ def test_parallel_equals_serial(make_config: Callable[..., Config], tmp_path: Pa
     serial = replace(config, output=str(tmp_path / "serial"))
     run_build(serial, BuildOptions(now=NOW, jobs=1, no_cache=True))
     assert snapshot(config.output_dir()) == snapshot(serial.output_dir())
+
+
+def test_noop_replays_the_same_report_and_repairs_deleted_output(
+    tmp_path: Path, make_config: Callable[..., Config]
+) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "good.md").write_text("---\ntitle: Good\ndate: 2024-01-05\ntags: [Linux]\n---\n\nBody.\n", "utf-8")
+    (posts / "bad.md").write_text("---\ntitle: [oops\n---\n", "utf-8")
+    (posts / "more.md").write_text("---\ntitle: More\ndate: 2024-01-06\n---\n\nBody.\n", "utf-8")
+    config = make_config(posts)
+    first = run_build(config, BuildOptions(now=NOW))
+    second = run_build(config, BuildOptions(now=NOW))
+    assert [p.format() for p in second.problems] == [p.format() for p in first.problems]
+    assert (second.posts_read, second.posts_rejected, second.feeds) == (2, 1, first.feeds)
+    assert second.exit_code(strict=True) == 1
+    assert second.posts_parsed == 0
+    gone = config.output_dir() / "tags" / "linux" / "rss.xml"
+    expected = gone.read_bytes()
+    gone.unlink()
+    third = run_build(config, BuildOptions(now=NOW))
+    assert gone.read_bytes() == expected
+    assert third.files_written == 1
+
+
+def test_a_future_post_appears_when_its_time_comes(tmp_path: Path, make_config: Callable[..., Config]) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "now.md").write_text("---\ntitle: Now\ndate: 2026-11-01\n---\n\nBody.\n", "utf-8")
+    (posts / "later.md").write_text("---\ntitle: Later\ndate: 2026-12-01\n---\n\nBody.\n", "utf-8")
+    config = make_config(posts)
+    assert run_build(config, BuildOptions(now=NOW)).posts_skipped == 1
+    assert run_build(config, BuildOptions(now=NOW)).posts_skipped == 1
+    december = NOW.replace(month=12, day=2)
+    report = run_build(config, BuildOptions(now=december))
+    assert report.posts_skipped == 0
+    assert report.posts_read == 2
+    assert b"Later" in (config.output_dir() / "atom.xml").read_bytes()

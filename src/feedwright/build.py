@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -188,23 +189,11 @@ def _headless(entry: Entry) -> Entry:
     return dataclasses.replace(entry, summary="", content_html="")
 
 
-def collect(
-    config: Config,
-    now: datetime,
-    cache: Cache | None = None,
-    jobs: int = 1,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> tuple[list[PostResult], list[Problem], int, dict[tuple[str, int], tuple[str, str]], int]:
-    """Read, mark up and split every post, reusing the cache for files that did not change.
-
-    Returns the results (headers only when a cache holds the bodies), problems of the
-    walk, the number of files, where each entry's body lives ((post id, index) →
-    (path, digest)), and how many files were parsed anew.
-    """
+def scan(config: Config) -> tuple[dict[str, FileStamp], list[Problem]]:
+    """Every post file under the posts folder with its stat, and problems of the walk."""
     folder = config.posts_dir()
     if not folder.is_dir():
-        problem = Problem(str(folder), "posts folder does not exist (set 'posts' in the config or give --posts)")
-        return [], [problem], 0, {}, 0
+        return {}, [Problem(str(folder), "posts folder does not exist (set 'posts' in the config or give --posts)")]
     files, problems = find_post_files(folder)
     stamps: dict[str, FileStamp] = {}
     for path in files:
@@ -213,6 +202,24 @@ def collect(
         except OSError:
             continue
         stamps[str(path)] = FileStamp(str(path), st.st_size, st.st_mtime_ns)
+    return stamps, problems
+
+
+def collect(
+    config: Config,
+    now: datetime,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    progress: Callable[[str, int, int], None] | None = None,
+    scanned: tuple[dict[str, FileStamp], list[Problem]] | None = None,
+) -> tuple[list[PostResult], list[Problem], int, dict[tuple[str, int], tuple[str, str]], int]:
+    """Read, mark up and split every post, reusing the cache for files that did not change.
+
+    Returns the results (headers only when a cache holds the bodies), problems of the
+    walk, the number of files, where each entry's body lives ((post id, index) →
+    (path, digest)), and how many files were parsed anew.
+    """
+    stamps, problems = scanned if scanned is not None else scan(config)
     known = cache.stamps() if cache else {}
     blobs: dict[str, bytes] = {}
     todo: list[str] = []
@@ -261,7 +268,7 @@ def collect(
         if result.entries is not None:
             for entry in (result.entries.article, *result.entries.items):
                 where[(entry.post_id, entry.index)] = (result.path, digests.get(result.path, ""))
-    return ordered, problems, len(files), where, len(todo)
+    return ordered, problems, len(stamps), where, len(todo)
 
 
 def reject_duplicate_ids(results: list[PostResult]) -> list[PostResult]:
@@ -372,7 +379,11 @@ def _build(
     out_dir: Path,
     report: BuildReport,
 ) -> None:
-    results, walk_problems, found, where, parsed = collect(config, now, cache, jobs, options.progress)
+    scanned = scan(config)
+    snapshot = _snapshot(config_fp, scanned[0], options)
+    if _replay(cache, snapshot, out_dir, report):
+        return
+    results, walk_problems, found, where, parsed = collect(config, now, cache, jobs, options.progress, scanned)
     results = reject_duplicate_ids(results)
     report.problems.extend(walk_problems)
     report.posts_found = found
@@ -412,7 +423,47 @@ def _build(
         writer.discard()
     _settle_manifest(out_dir, files, report, options.prune)
     cache.set_feed_fingerprints(fingerprints)
+    # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
+    waiting = any(r.skipped == "future" for r in results)
+    cache.set_meta("snapshot", "" if waiting else snapshot)
+    cache.set_meta("report", dumps((report.problems, _counts(report), sorted(files))).hex())
     cache.commit()
+
+
+_COUNTED = ("posts_found", "posts_read", "posts_rejected", "posts_skipped", "entries", "feeds")
+
+
+def _counts(report: BuildReport) -> tuple[int, ...]:
+    return tuple(getattr(report, name) for name in _COUNTED)
+
+
+def _snapshot(config_fp: str, stamps: dict[str, FileStamp], options: BuildOptions) -> str:
+    """What a build's output depends on, short of reading the posts: config and every file's stat."""
+    h = hashlib.sha256(repr((config_fp, options.prune)).encode())
+    for key in sorted(stamps):
+        stamp = stamps[key]
+        h.update(f"{key}\0{stamp.size}\0{stamp.mtime_ns}\n".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _replay(cache: Cache, snapshot: str, out_dir: Path, report: BuildReport) -> bool:
+    """A run over exactly the files and config of the last one: report what it reported, touch nothing.
+
+    Every output file must still be there; one deleted by hand makes this a full run again.
+    """
+    if cache.get_meta("snapshot") != snapshot:
+        return False
+    try:
+        problems, counts, files = loads(bytes.fromhex(cache.get_meta("report") or ""))  # type: ignore[misc]
+    except (ValueError, TypeError, EOFError, pickle.UnpicklingError):
+        return False
+    if not all((out_dir / name).is_file() for name in files):
+        return False
+    report.problems.extend(problems)
+    for name, value in zip(_COUNTED, counts, strict=True):
+        setattr(report, name, value)
+    report.files_unchanged = len(files)
+    return True
 
 
 def _render_changed(

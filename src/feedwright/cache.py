@@ -117,6 +117,13 @@ class Cache:
             return "", ""
         return row[0], zlib.decompress(row[1]).decode("utf-8")
 
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     def feed_fingerprints(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT path, fingerprint FROM feeds"))
 
