@@ -31,6 +31,7 @@ class Cache:
     def __init__(self, path: Path | None, fingerprint: str) -> None:
         """Open the cache at `path` (None: in memory) for a build whose config gives `fingerprint`."""
         self.rebuilt_reason: str | None = None
+        self._path = path
         self._db = self._open(path, fingerprint)
 
     def _open(self, path: Path | None, fingerprint: str) -> sqlite3.Connection:
@@ -112,10 +113,12 @@ class Cache:
             self._db.execute("DELETE FROM bodies WHERE path = ?", (path,))
 
     def body(self, path: str, idx: int) -> tuple[str, str]:
-        row = self._db.execute("SELECT summary, html FROM bodies WHERE path = ? AND idx = ?", (path, idx)).fetchone()
-        if row is None:
-            return "", ""
-        return row[0], zlib.decompress(row[1]).decode("utf-8")
+        return _read_body(self._db, path, idx)
+
+    @property
+    def path(self) -> Path | None:
+        """The database file, or None for a cache held in memory."""
+        return self._path
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -133,6 +136,26 @@ class Cache:
 
     def commit(self) -> None:
         self._db.commit()
+
+
+def _read_body(db: sqlite3.Connection, path: str, idx: int) -> tuple[str, str]:
+    row = db.execute("SELECT summary, html FROM bodies WHERE path = ? AND idx = ?", (path, idx)).fetchone()
+    if row is None:
+        return "", ""
+    return row[0], zlib.decompress(row[1]).decode("utf-8")
+
+
+class BodyReader:
+    """Read-only access to entry bodies, for worker processes rendering feeds."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def body(self, path: str, idx: int) -> tuple[str, str]:
+        return _read_body(self._db, path, idx)
+
+    def close(self) -> None:
+        self._db.close()
 
 
 def dumps(value: object) -> bytes:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .build import BuildOptions, collect, process_post, reject_duplicate_ids, run_build
+from .build import BuildOptions, run_build
+from .collect import collect, process_post, reject_duplicate_ids
 from .config import Config, ConfigError, load_config
 from .dates import isoformat
 from .markup import MarkdownRenderer

@@ -167,6 +167,15 @@ class BatchWriter:
         self._pending.append((tmp, target))
         return True
 
+    def take(self) -> list[tuple[str, Path]]:
+        """Hand the staged files over (to the process that will publish them)."""
+        staged, self._pending = self._pending, []
+        return staged
+
+    def adopt(self, staged: list[tuple[str, Path]]) -> None:
+        """Publish files another writer staged, with this writer's commit."""
+        self._pending.extend(staged)
+
     def commit(self) -> None:
         if not self._pending:
             return

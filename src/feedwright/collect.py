@@ -1,0 +1,219 @@
+"""Post files → PostResults: read, mark up and split each changed post, in worker processes.
+
+Unchanged files are taken from the cache. The main process keeps only each entry's
+header (no summary, no HTML) so memory does not grow with the site; the bodies go to
+the cache, from which the render stage fetches just those that a changed feed holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .cache import Cache, FileStamp, dumps, loads
+from .config import Config
+from .markup import MarkdownRenderer, to_html
+from .model import Entry, Post, PostEntries, Problem
+from .posts import find_post_files, read_post
+from .split import split_post
+
+# Below this many posts to process, starting worker processes costs more than it saves.
+PARALLEL_MIN = 48
+# (post id, entry index) → (post file, its content hash): where an entry's body lives.
+Where = dict[tuple[str, int], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """One file after read, markup and split: its entries or why it has none."""
+
+    path: str
+    entries: PostEntries | None
+    problems: tuple[Problem, ...]
+    skipped: str | None = None
+
+
+def process_post(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
+    html = to_html(renderer, post.body, post.permalink, config.sanitize)
+    return split_post(post, html, config)
+
+
+def process_file(path: Path, config: Config, now: datetime, renderer: MarkdownRenderer) -> PostResult:
+    result = read_post(path, config, now, display=display_path(path))
+    if result.post is None:
+        return PostResult(str(path), None, result.problems, result.skipped)
+    entries = process_post(result.post, config, renderer)
+    return PostResult(str(path), entries, (*result.problems, *entries.problems))
+
+
+def display_path(path: Path) -> str:
+    """The path as the person running the build can open it: relative to here when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+# --- worker processes -------------------------------------------------------------------------
+
+
+def _work(job: tuple[list[str], Config, datetime]) -> list[tuple[str, str, PostResult]]:
+    """One batch in a worker process; one Markdown instance serves the whole batch."""
+    paths, config, now = job
+    renderer = MarkdownRenderer()
+    return [(p, _digest(Path(p)), process_file(Path(p), config, now, renderer)) for p in paths]
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _process_all(paths: list[str], config: Config, now: datetime, jobs: int) -> Iterator[tuple[str, str, PostResult]]:
+    """Process posts, in worker processes when there are enough; results in input order."""
+    if jobs <= 1 or len(paths) < PARALLEL_MIN:
+        renderer = MarkdownRenderer()
+        for p in paths:
+            yield p, _digest(Path(p)), process_file(Path(p), config, now, renderer)
+        return
+    size = max(8, min(64, len(paths) // (jobs * 8) or 8))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for batch in pool.map(_work, ((chunk, config, now) for chunk in _chunks(paths, size))):
+            yield from batch
+
+
+# --- the build ----------------------------------------------------------------------------------
+
+
+def _strip(result: PostResult) -> tuple[PostResult, list[tuple[int, str, str]]]:
+    """Split a result into its header (kept in memory) and its bodies (kept in the cache)."""
+    if result.entries is None:
+        return result, []
+    pe = result.entries
+    # An article is index 0 both as the whole post and as its only item; a digest's items are 1..n.
+    bodies = {e.index: (e.index, e.summary, e.content_html) for e in (*pe.items, pe.article)}
+    header = PostEntries(_headless(pe.article), tuple(_headless(e) for e in pe.items), pe.problems)
+    return dataclasses.replace(result, entries=header), [bodies[i] for i in sorted(bodies)]
+
+
+def _headless(entry: Entry) -> Entry:
+    return dataclasses.replace(entry, summary="", content_html="")
+
+
+def scan(config: Config) -> tuple[dict[str, FileStamp], list[Problem]]:
+    """Every post file under the posts folder with its stat, and problems of the walk."""
+    folder = config.posts_dir()
+    if not folder.is_dir():
+        return {}, [Problem(str(folder), "posts folder does not exist (set 'posts' in the config or give --posts)")]
+    files, problems = find_post_files(folder)
+    stamps: dict[str, FileStamp] = {}
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        stamps[str(path)] = FileStamp(str(path), st.st_size, st.st_mtime_ns)
+    return stamps, problems
+
+
+def collect(
+    config: Config,
+    now: datetime,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    progress: Callable[[str, int, int], None] | None = None,
+    scanned: tuple[dict[str, FileStamp], list[Problem]] | None = None,
+) -> tuple[list[PostResult], list[Problem], int, Where, int]:
+    """Read, mark up and split every post, reusing the cache for files that did not change.
+
+    Returns the results (headers only when a cache holds the bodies), problems of the
+    walk, the number of files, where each entry's body lives ((post id, index) →
+    (path, digest)), and how many files were parsed anew.
+    """
+    stamps, problems = scanned if scanned is not None else scan(config)
+    known = cache.stamps() if cache else {}
+    blobs: dict[str, bytes] = {}
+    todo: list[str] = []
+    digests: dict[str, str] = {}
+    fresh: list[str] = []
+    for key, stamp in stamps.items():
+        cached = known.get(key)
+        if cached is not None and cached[:2] == (stamp.size, stamp.mtime_ns):
+            fresh.append(key)
+            digests[key] = cached[2]
+        elif cached is not None and cached[0] == stamp.size and _digest(Path(key)) == cached[2]:
+            # Touched but not changed (a checkout, a copy): same bytes, same result.
+            assert cache is not None
+            cache.restamp(stamp)
+            fresh.append(key)
+            digests[key] = cached[2]
+        else:
+            todo.append(key)
+    if cache is not None:
+        blobs = cache.load_results(fresh)
+        cache.forget(set(known) - set(stamps))
+    results: dict[str, PostResult] = {}
+    for key in fresh:
+        blob = blobs.get(key)
+        if blob is None:
+            todo.append(key)
+            continue
+        results[key] = loads(blob)  # type: ignore[assignment]
+    for done, (key, digest, result) in enumerate(_process_all(sorted(todo), config, now, jobs), 1):
+        if progress is not None:
+            progress("posts", done, len(todo))
+        digests[key] = digest
+        if cache is None:
+            results[key] = result
+            continue
+        header, bodies = _strip(result)
+        if result.skipped != "future":
+            # A post dated in the future must be read again later: its day will come.
+            cache.store(stamps[key], digest, dumps(header), bodies)
+        else:
+            cache.forget([key])
+        results[key] = header
+    ordered = [results[key] for key in sorted(results)]
+    where: Where = {}
+    for result in ordered:
+        if result.entries is not None:
+            for entry in (result.entries.article, *result.entries.items):
+                where[(entry.post_id, entry.index)] = (result.path, digests.get(result.path, ""))
+    return ordered, problems, len(stamps), where, len(todo)
+
+
+def reject_duplicate_ids(results: list[PostResult]) -> list[PostResult]:
+    """Two posts with one id would be one entry to readers: keep the first file, reject the second."""
+    owner: dict[str, str] = {}
+    kept: list[PostResult] = []
+    for result in results:
+        if result.entries is None:
+            kept.append(result)
+            continue
+        ids = {result.entries.article.id, *(e.id for e in result.entries.items)}
+        clash = next((owner[i] for i in sorted(ids) if i in owner), None)
+        if clash is not None:
+            source = result.entries.article.source
+            problem = Problem(
+                source,
+                f"has the same id/permalink as {clash} ({result.entries.article.id}); give one of them"
+                " its own 'permalink' or 'slug'",
+            )
+            kept.append(PostResult(result.path, None, (*result.problems, problem)))
+            continue
+        for i in ids:
+            owner[i] = result.entries.article.source
+        kept.append(result)
+    return kept
