@@ -11,7 +11,9 @@ _DATE_RE = re.compile(
     (?:[T\s]+
         (?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?
     )?
-    \s*(?P<tz>Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?
+    # Offsets may carry seconds (and a fraction): Python's isoformat() writes them for
+    # historical local-mean-time zones, and such a value must read back as written.
+    \s*(?P<tz>Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)?
     \s*$""",
     re.VERBOSE,
 )
@@ -28,6 +30,10 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
     '2023-01-17 19:01:21', '2024-1-5', '2024-01-05 08:00', ISO 8601 with or
     without offset, and e-mail style dates ('Tue, 17 Jan 2023 19:01:21 +0800').
     """
+    return _representable(_parse(value, tz), tz)
+
+
+def _parse(value: object, tz: tzinfo) -> datetime:
     if isinstance(value, datetime):
         return _aware(value, tz)
     if isinstance(value, date):
@@ -85,11 +91,27 @@ def _from_match(match: re.Match[str] | None, text: str, tz: tzinfo) -> datetime:
     if zone.upper() in ("Z", "UTC", "GMT"):
         return naive.replace(tzinfo=UTC)
     sign = -1 if zone[0] == "-" else 1
-    digits = zone[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
-    if hours > 23 or minutes > 59:
+    digits, _, fraction = zone[1:].replace(":", "").partition(".")
+    hours, minutes, seconds = int(digits[:2]), int(digits[2:4] or 0), int(digits[4:6] or 0)
+    if hours > 23 or minutes > 59 or seconds > 59:
         raise DateError(f"'{_short(text)}' has an impossible UTC offset")
-    return naive.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
+    micro = int(fraction.ljust(6, "0")) if fraction else 0
+    offset = timedelta(hours=hours, minutes=minutes, seconds=seconds, microseconds=micro)
+    return naive.replace(tzinfo=timezone(sign * offset))
+
+
+def _representable(value: datetime, tz: tzinfo) -> datetime:
+    """Reject instants that overflow when moved to UTC or the site's zone.
+
+    '0001-01-01' read in UTC+8 lies before datetime.min in UTC; every later stage
+    (sorting, feed dates) converts zones, so such a value must fail here, as a DateError.
+    """
+    try:
+        value.astimezone(UTC)
+        value.astimezone(tz)
+    except (OverflowError, ValueError):
+        raise DateError(f"'{value.isoformat()}' is out of the range of dates a feed can carry") from None
+    return value
 
 
 def _aware(value: datetime, tz: tzinfo) -> datetime:
@@ -104,5 +126,12 @@ def _short(text: str) -> str:
 
 
 def isoformat(value: datetime) -> str:
-    """RFC 3339 with the offset, seconds precision, as feeds and `show --json` print it."""
+    """RFC 3339 with the offset, seconds precision, as feeds and `show --json` print it.
+
+    RFC 3339 offsets are whole minutes. Local mean time is not (Asia/Shanghai before 1901
+    is +08:05:43), so such an instant is written in UTC rather than as an invalid offset.
+    """
+    offset = value.utcoffset()
+    if offset is not None and offset % timedelta(minutes=1):
+        value = value.astimezone(UTC)
     return value.isoformat(timespec="seconds")

@@ -8,7 +8,7 @@ import subprocess
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -20,7 +20,7 @@ from .config import Config
 from .dates import DateError, parse_date
 from .model import Author, Post, Problem
 from .slug import slugify
-from .text import clean_line, clean_summary, iri_to_uri, strip_xml_forbidden
+from .text import clean_line, clean_summary, first_xml_forbidden, iri_to_uri, strip_xml_forbidden
 
 _YAML_FENCE = re.compile(r"\A---[ \t]*\r?\n")
 _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
@@ -28,6 +28,77 @@ _TOML_FENCE = re.compile(r"\A\+\+\+[ \t]*\r?\n")
 _TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
 _FIRST_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _MAX_YAML_NODES = 20_000
+_MAX_DEPTH = 32
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
+class _SourceInt(int):
+    """An int that remembers how the front matter spelled it ('007', '0x1F')."""
+
+    source: str
+
+
+class _SourceFloat(float):
+    """A float that remembers how the front matter spelled it (a tag '3.10' is not '3.1')."""
+
+    source: str
+
+
+class _FrontMatterLoader(SafeLoader):
+    """SafeLoader with YAML 1.2 scalars.
+
+    PyYAML follows YAML 1.1: 'yes', 'no', 'on' and 'off' become booleans and '10:00'
+    becomes 600, so `tags: [no, 10:00]` would lose both tags. Here only true/false are
+    booleans, base-60 numbers stay text, and numbers keep their spelling for text fields.
+    """
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL_TAG, _INT_TAG, _FLOAT_TAG)]
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
+}
+_FrontMatterLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_FrontMatterLoader.add_implicit_resolver(
+    _INT_TAG,
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+_FrontMatterLoader.add_implicit_resolver(
+    _FLOAT_TAG,
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+def _construct_int(loader: SafeLoader, node: yaml.ScalarNode) -> int:
+    value = _SourceInt(loader.construct_yaml_int(node))
+    value.source = node.value
+    return value
+
+
+def _construct_float(loader: SafeLoader, node: yaml.ScalarNode) -> float:
+    value = _SourceFloat(loader.construct_yaml_float(node))
+    value.source = node.value
+    return value
+
+
+def _construct_timestamp(loader: SafeLoader, node: yaml.ScalarNode) -> Any:
+    # PyYAML raises a bare ValueError for `date: 2023-02-29`, which is no YAMLError and would
+    # crash the build. Kept as text, the date field reports it; any other field just keeps it.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return node.value
+
+
+_FrontMatterLoader.add_constructor(_INT_TAG, _construct_int)
+_FrontMatterLoader.add_constructor(_FLOAT_TAG, _construct_float)
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 @dataclass(frozen=True)
@@ -57,14 +128,10 @@ def find_post_files(folder: Path) -> tuple[list[Path], list[Problem]]:
             if (base / d).is_symlink():
                 dirnames.remove(d)
                 if _inside(base / d, root):
-                    problems.append(
-                        Problem(_rel(base / d, root), "symbolic link to a folder is not followed", "warning")
-                    )
+                    problems.append(Problem(_shown(base / d), "symbolic link to a folder is not followed", "warning"))
                 else:
                     problems.append(
-                        Problem(
-                            _rel(base / d, root), "symbolic link leads outside the posts folder; skipped", "warning"
-                        )
+                        Problem(_shown(base / d), "symbolic link leads outside the posts folder; skipped", "warning")
                     )
         for name in sorted(filenames):
             if not name.endswith(".md") or name.startswith("."):
@@ -72,8 +139,12 @@ def find_post_files(folder: Path) -> tuple[list[Path], list[Problem]]:
             path = base / name
             if path.is_symlink() and not _inside(path, root):
                 problems.append(
-                    Problem(_rel(path, root), "symbolic link leads outside the posts folder; skipped", "warning")
+                    Problem(_shown(path), "symbolic link leads outside the posts folder; skipped", "warning")
                 )
+                continue
+            if not path.is_file():
+                # A named pipe or device would block or never end the read; cron must not hang on it.
+                problems.append(Problem(_shown(path), "not a regular file; skipped", "warning"))
                 continue
             found.append(path)
     return found, problems
@@ -87,9 +158,10 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _rel(path: Path, root: Path) -> str:
+def _shown(path: Path) -> str:
+    """A path for a problem line, openable from where the build runs; a link is named, not resolved."""
     try:
-        return str(path.relative_to(root))
+        return str(path.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -109,38 +181,65 @@ def read_post(path: Path, config: Config, now: datetime, display: str | None = N
 def _read(
     path: Path, config: Config, now: datetime, shown: str, problems: list[Problem]
 ) -> tuple[Post | None, str | None]:
+    limit = config.limits.max_post_bytes
     try:
         size = path.stat().st_size
-        if size > config.limits.max_post_bytes:
+        if size <= limit:
+            # Read at most one byte over the limit: a file may grow after stat().
+            with path.open("rb") as handle:
+                raw = handle.read(limit + 1)
+            size = max(size, len(raw))
+        if size > limit:
             raise _Reject(
-                f"file is {size:,} bytes, over the limit of {config.limits.max_post_bytes:,}"
+                f"file is {size:,}{'+' if size == limit + 1 else ''} bytes, over the limit of {limit:,}"
                 " (raise limits.max_post_bytes in the config, or split the post)"
             )
-        raw = path.read_bytes()
     except OSError as exc:
         raise _Reject(f"cannot read the file: {exc.strerror or exc}") from None
     text = _decode(raw, shown, problems)
-    text, bad = strip_xml_forbidden(text)
+    cleaned, bad = strip_xml_forbidden(text)
     if bad:
+        # Point at the first one, so the author can find what an editor may not even show.
+        first = first_xml_forbidden(text) or 0
         problems.append(
-            Problem(shown, f"removed {bad} control or non-character code point(s) that XML cannot carry", "warning")
+            Problem(
+                shown,
+                f"removed {bad} control or non-character code point(s) that XML cannot carry",
+                "warning",
+                text.count("\n", 0, first) + 1,
+            )
         )
+    text = cleaned
     if not text.strip():
         raise _Reject("the file is empty (a post starts with '---', front matter, '---', then the text)")
     meta, body, body_line = _split_front_matter(text)
+    meta, escaped = _scrub(meta, 0)
+    if escaped:
+        problems.append(
+            Problem(
+                shown,
+                f"removed {escaped} control or non-character code point(s) written as escapes in the front matter",
+                "warning",
+            )
+        )
     return _to_post(path, meta, body, body_line, config, now, shown, problems)
 
 
 def _decode(raw: bytes, shown: str, problems: list[Problem]) -> str:
     try:
-        return raw.decode("utf-8-sig")
+        # surrogatepass: UTF-8 that encodes a lone surrogate (as some tools write) is read, and
+        # the surrogate is removed afterwards with the other characters XML cannot carry.
+        return raw.decode("utf-8-sig", "surrogatepass")
     except UnicodeDecodeError as exc:
         first_error = exc
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        line = raw[: first_error.start].count(b"\n") + 1
-        raise _Reject(f"line {line}: not UTF-8 (nor GB18030) text; save the file as UTF-8", line) from None
+        bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        line = raw[: first_error.start + bom].count(b"\n") + 1
+        raise _Reject(
+            f"not UTF-8 text (byte 0x{raw[first_error.start + bom]:02x}), nor GB18030; save the file as UTF-8", line
+        ) from None
     problems.append(Problem(shown, "file is GB18030, not UTF-8; read it as GB18030 (save it as UTF-8)", "warning"))
     return text
 
@@ -171,7 +270,7 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
 
 
 def _load_yaml(head: str) -> Any:
-    loader = SafeLoader(head)
+    loader = _FrontMatterLoader(head)
     try:
         node = loader.get_single_node()
         if node is not None and _node_count(node) > _MAX_YAML_NODES:
@@ -179,9 +278,26 @@ def _load_yaml(head: str) -> Any:
         return loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        if "end of stream" in problem and getattr(exc, "context_mark", None) is not None:
+            # An unclosed quote or bracket is only noticed at the end; where it opened is the mistake.
+            mark = exc.context_mark  # type: ignore[attr-defined]
+            problem = f"{context}, {problem}" if context else problem
+        line = mark.line + 2 if mark is not None else 2
+        if isinstance(exc, yaml.constructor.ConstructorError) and problem.startswith("could not determine"):
+            # `!!python/object` and friends: safe loading refuses them; say so rather than blame indentation.
+            named = re.search(r"'([^']+)'", problem)
+            tag = named.group(1).replace("tag:yaml.org,2002:", "!!") if named else "?"
+            raise _Reject(
+                f"front matter uses the YAML tag '{tag}', which is not allowed (only text, numbers, dates,"
+                " lists and mappings)",
+                line,
+            ) from None
         raise _Reject(f"front matter is not valid YAML: {problem} (check quoting and indentation)", line) from None
+    except RecursionError:
+        # The C loader caps nesting itself; the pure-Python one would recurse until Python stops it.
+        raise _Reject("front matter nests lists or mappings too deeply", 2) from None
     finally:
         loader.dispose()
 
@@ -208,12 +324,46 @@ def _node_count(root: yaml.Node) -> int:
     return count
 
 
+def _scrub(value: Any, depth: int) -> tuple[Any, int]:
+    """`value` with the characters XML cannot carry removed from every string in it, and how many went.
+
+    YAML and TOML escapes ("\\x01", "\\u0000") bring back what the raw text was cleaned of, and
+    lxml refuses them wherever they land (an author's e-mail, an id). The depth cap keeps every
+    later walk over the data (this one, the cache's pickling) far from Python's recursion limit.
+    """
+    if depth > _MAX_DEPTH:
+        raise _Reject(f"front matter nests lists or mappings more than {_MAX_DEPTH} levels deep", 2)
+    if isinstance(value, str):
+        return strip_xml_forbidden(value)
+    removed = 0
+    if isinstance(value, dict):
+        cleaned: dict[Any, Any] = {}
+        for key, item in value.items():
+            key, count_key = _scrub(key, depth + 1) if isinstance(key, str) else (key, 0)
+            cleaned[key], count = _scrub(item, depth + 1)
+            removed += count_key + count
+        return cleaned, removed
+    if isinstance(value, (list, set, frozenset)):
+        items = []
+        for item in value:
+            item, count = _scrub(item, depth + 1)
+            items.append(item)
+            removed += count
+        return (items if isinstance(value, list) else type(value)(items)), removed
+    return value, 0
+
+
 def _load_toml(head: str) -> Any:
     try:
         return tomllib.loads(head)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        # Python 3.11-3.13 give the line only inside the message: "... (at line 3, column 8)".
+        found = re.search(r"at line (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
         raise _Reject(f"front matter is not valid TOML: {exc}", line + 1 if line else 2) from None
+    except RecursionError:
+        # tomllib recurses once per nested array; `a = [[[[...]]]]` would otherwise crash the build.
+        raise _Reject("front matter nests lists or tables too deeply", 2) from None
 
 
 def _first(meta: dict[str, Any], keys: Iterable[str]) -> tuple[str | None, Any]:
@@ -221,6 +371,31 @@ def _first(meta: dict[str, Any], keys: Iterable[str]) -> tuple[str | None, Any]:
         if key in meta:
             return key, meta[key]
     return None, None
+
+
+def _text(value: Any) -> str | None:
+    """A scalar front matter value as the author wrote it, or None when it is not text-like.
+
+    YAML turns `title: 2024`, `tags: [3.10]` and `title: 2024-01-05` into numbers and
+    dates; as text they must read as written ('3.10', not '3.1').
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return getattr(value, "source", None) or str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    return None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, (list, tuple, set)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty" if value is None or value == "" else f"a {type(value).__name__}"
 
 
 def _truthy(value: Any) -> bool:
@@ -247,13 +422,15 @@ def _to_post(
         return None, "draft"
 
     title_key, title_raw = _first(meta, keys.title)
-    title = clean_line(str(title_raw)) if isinstance(title_raw, (str, int, float)) else ""
+    title = clean_line(_text(title_raw) or "")
     if not title:
+        # Say what was there: "no title" for `title: [a, b]` would send the author looking in vain.
+        found = "no title" if title_key is None else f"'{title_key}' is {_kind(title_raw)}, not one line of text"
         heading = _FIRST_HEADING.search(body)
-        if heading is None:
-            raise _Reject("no title: add 'title: ...' to the front matter")
-        title = clean_line(heading.group(1))
-        problems.append(Problem(shown, f"no title in the front matter; using the first heading '{title}'", "warning"))
+        title = clean_line(heading.group(1)) if heading else ""
+        if not title:
+            raise _Reject(f"{found}: add 'title: ...' to the front matter")
+        problems.append(Problem(shown, f"{found}; using the first heading '{title}'", "warning"))
 
     published = _date_field(meta, keys.date, tz, path, config, shown, "date")
     updated = published
@@ -272,26 +449,27 @@ def _to_post(
 
     slug_key, slug_raw = _first(meta, keys.slug)
     stem = path.parent.name if path.stem in ("index", "_index") else path.stem
-    slug = slugify(str(slug_raw)) if isinstance(slug_raw, (str, int)) and str(slug_raw).strip() else slugify(stem)
+    slug_text = (_text(slug_raw) or "").strip()
+    slug = slugify(slug_text) if slug_text else slugify(stem)
 
-    permalink = _permalink(meta, keys.permalink, config, slug, published)
+    permalink = _permalink(meta, keys.permalink, config, slug, published, shown, problems)
     id_key, id_raw = _first(meta, keys.id)
     post_id = permalink
     if isinstance(id_raw, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S", id_raw.strip()):
         post_id = id_raw.strip()
 
     image = None
-    _, image_raw = _first(meta, keys.image)
-    if isinstance(image_raw, str) and image_raw.strip():
-        image = _absolute(image_raw.strip(), config.base_url)
-    elif isinstance(image_raw, dict):
+    image_key, image_raw = _first(meta, keys.image)
+    if isinstance(image_raw, dict):
         # Hugo themes write `cover: {image: ...}`; others `{src: ...}` or `{url: ...}`.
-        found = next((image_raw[k] for k in ("image", "src", "url") if isinstance(image_raw.get(k), str)), "")
-        if found.strip():
-            image = _absolute(found.strip(), config.base_url)
+        image_raw = next((image_raw[k] for k in ("image", "src", "url") if isinstance(image_raw.get(k), str)), "")
+    if isinstance(image_raw, str) and image_raw.strip():
+        image = _web_url(image_raw.strip(), config.base_url)
+        if image is None:
+            problems.append(Problem(shown, f"'{image_key}' is not an http(s) URL or a path; image left out", "warning"))
 
     _, summary_raw = _first(meta, keys.summary)
-    summary = clean_summary(summary_raw) if isinstance(summary_raw, str) else ""
+    summary = clean_summary(_text(summary_raw) or "")
 
     split_raw = meta.get("split")
     split = _truthy(split_raw) if split_raw is not None else None
@@ -367,6 +545,9 @@ def _names(meta: dict[str, Any], keys: tuple[str, ...], shown: str, problems: li
 
     def walk(value: Any, depth: int) -> None:
         nonlocal nested
+        if isinstance(value, (set, frozenset)):
+            # `!!set {a, b}`: a set has no order, so sort it for stable feeds.
+            value = sorted(value, key=str)
         if isinstance(value, (list, tuple)):
             if depth > 0:
                 nested = True
@@ -377,10 +558,10 @@ def _names(meta: dict[str, Any], keys: tuple[str, ...], shown: str, problems: li
         elif isinstance(value, str):
             # A bare string is a comma-separated list, as Jekyll reads it; list items stay whole.
             values.extend(value.split(",") if depth == 0 else [value])
-        elif isinstance(value, bool) or value is None or isinstance(value, dict):
-            return
         else:
-            values.append(str(value))
+            text = _text(value)
+            if text is not None:
+                values.append(text)
 
     if isinstance(raw, dict):
         problems.append(Problem(shown, f"'{key}' is a mapping; write a list such as [linux, python]", "warning"))
@@ -403,14 +584,15 @@ def _authors(meta: dict[str, Any], keys: tuple[str, ...], config: Config) -> tup
     items = raw if isinstance(raw, list) else [raw]
     authors: list[Author] = []
     for item in items:
-        if isinstance(item, str) and clean_line(item):
-            authors.append(Author(clean_line(item)))
-        elif isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
+        name = clean_line(_text(item) or "")
+        if name:
+            authors.append(Author(name))
+        elif isinstance(item, dict) and clean_line(_text(item.get("name")) or ""):
             email = item.get("email")
             uri = item.get("uri") or item.get("url")
             authors.append(
                 Author(
-                    clean_line(item["name"]),
+                    clean_line(_text(item["name"]) or ""),
                     email.strip() if isinstance(email, str) and email.strip() else None,
                     uri.strip() if isinstance(uri, str) and uri.strip() else None,
                 )
@@ -421,10 +603,23 @@ def _authors(meta: dict[str, Any], keys: tuple[str, ...], config: Config) -> tup
     return tuple(authors)
 
 
-def _permalink(meta: dict[str, Any], keys: tuple[str, ...], config: Config, slug: str, published: datetime) -> str:
-    _, raw = _first(meta, keys)
+def _permalink(
+    meta: dict[str, Any],
+    keys: tuple[str, ...],
+    config: Config,
+    slug: str,
+    published: datetime,
+    shown: str,
+    problems: list[Problem],
+) -> str:
+    key, raw = _first(meta, keys)
     if isinstance(raw, str) and raw.strip():
-        return _absolute(raw.strip(), config.base_url)
+        url = _web_url(raw.strip(), config.base_url)
+        if url is not None:
+            return url
+        problems.append(
+            Problem(shown, f"'{key}' is not an http(s) URL or a path; using {config.site.permalink!r}", "warning")
+        )
     pattern = config.site.permalink
     local = published.astimezone(config.tz)
     relative = pattern.format(slug=slug, year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}")
@@ -433,6 +628,16 @@ def _permalink(meta: dict[str, Any], keys: tuple[str, ...], config: Config, slug
 
 def _absolute(url: str, base: str) -> str:
     return iri_to_uri(_joined(url, base))
+
+
+def _web_url(url: str, base: str) -> str | None:
+    """`url` made absolute, or None when it is not a web address.
+
+    Readers turn links and images into clickable or fetched URLs: a `javascript:` or
+    `data:` permalink written in front matter must never reach a feed.
+    """
+    absolute = _absolute(url, base)
+    return absolute if urlsplit(absolute).scheme.lower() in ("http", "https") else None
 
 
 def _joined(url: str, base: str) -> str:

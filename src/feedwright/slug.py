@@ -25,6 +25,9 @@ def slugify(name: str) -> str:
     for ch in text:
         if ch.isalnum():
             out.append(ch.lower() if ch.isascii() else ch)
+        elif unicodedata.category(ch).startswith("M") and out and out[-1] != "-":
+            # Vowel signs and viramas are part of a letter in Indic scripts: 'हिन्दी' must not become 'ह-न-द'.
+            out.append(ch)
         elif ch in "+#" and ch.isascii():
             # 'C++' and 'C#' must not collide with 'C'.
             out.append({"+": "plus", "#": "sharp"}[ch])

@@ -17,6 +17,12 @@ def strip_xml_forbidden(text: str) -> tuple[str, int]:
     return cleaned, count
 
 
+def first_xml_forbidden(text: str) -> int | None:
+    """Where the first character XML cannot carry is, or None."""
+    found = _XML_FORBIDDEN.search(text)
+    return found.start() if found else None
+
+
 def clean_line(value: str) -> str:
     """One line of display text: literal '\\r\\n' escapes and runs of space folded."""
     text = _ESCAPED_NEWLINES.sub(" ", value)
