@@ -609,11 +609,6 @@ def test_sanitising_can_be_switched_off(make_site: Callable[..., Site]) -> None:
     assert_good_feeds(run)
 
 
-@pytest.mark.xfail(
-    reason="markup.sanitize drops only the src of an iframe from a host not on the allow-list;"
-    " an empty <iframe></iframe> stays in the content",
-    strict=True,
-)
 def test_iframe_from_an_unlisted_host_is_dropped_whole(site: Site) -> None:
     site.write("html.md", HOSTILE_HTML)
     run = site.build()
@@ -643,12 +638,6 @@ def test_alias_bomb_is_rejected_fast_with_bounded_memory(site: Site) -> None:
     assert_good_feeds(run)
 
 
-@pytest.mark.xfail(
-    reason="render/common.local() converts to the site zone, whose offset before 1901 is local mean"
-    " time (Asia/Shanghai +08:05:43); feedgen then writes '+08:05:43' in Atom and '+080543' in RSS,"
-    " which RFC 3339 and RFC 822 do not allow",
-    strict=True,
-)
 def test_dates_before_standard_time_zones_are_valid_in_every_format(site: Site) -> None:
     site.write("old.md", "---\ntitle: Old post\ndate: 1899-12-31 10:00:00\n---\nbody\n")
     run = site.build()

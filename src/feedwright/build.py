@@ -180,6 +180,13 @@ def _build(
         specs, config, config_fp, where, cache.feed_fingerprints(), out_dir
     )
     files = [name for spec in specs for name in feed_files(spec, config)]
+    # Forget what is about to be replaced before replacing it: a run killed while publishing must
+    # leave the next run rendering those feeds again, not trusting fingerprints of files it never wrote.
+    previous = cache.feed_fingerprints()
+    stale_paths = {spec.path for spec in stale}
+    cache.set_feed_fingerprints({k: v for k, v in previous.items() if k not in stale_paths})
+    cache.set_meta("snapshot", "")
+    cache.commit()
     writer = BatchWriter(out_dir)
     try:
         tally = render_stale(stale, config, where, writer, cache.body, cache.path, jobs, options.progress)

@@ -129,6 +129,10 @@ def _build(args: argparse.Namespace, config: Config) -> int:
     except OSError as exc:
         print(f"{exc.filename or config.output_dir()}: error: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
+    except ValueError as exc:
+        # safe_target refused a path: a link in the output folder leads outside it, or the manifest was edited.
+        print(f"{config.output_dir()}: error: {exc}; remove the offending link or file", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         if bars is not None:
             bars.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from .markup import MarkdownRenderer, to_html
 from .model import Entry, Post, PostEntries, Problem
 from .posts import find_post_files, read_post
 from .split import split_post
+from .workers import worker_pool
 
 # Below this many posts to process, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
@@ -89,7 +89,7 @@ def _process_all(paths: list[str], config: Config, now: datetime, jobs: int) -> 
             yield p, _digest(Path(p)), process_file(Path(p), config, now, renderer)
         return
     size = max(8, min(64, len(paths) // (jobs * 8) or 8))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with worker_pool(jobs) as pool:
         for batch in pool.map(_work, ((chunk, config, now) for chunk in _chunks(paths, size))):
             yield from batch
 

@@ -20,6 +20,7 @@ _URL_ATTR = re.compile(
     r"""(?P<pre>\s(?:href|src|poster|cite)\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s"'>]+))""",
     re.IGNORECASE,
 )
+_EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.IGNORECASE | re.DOTALL)
 _SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "ftps", "tel", "magnet", "xmpp", "irc", "ircs"}
 
 _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {
@@ -84,7 +85,7 @@ def sanitize(html: str, config: SanitizeConfig) -> str:
                 return None
         return value
 
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRS,
@@ -93,6 +94,8 @@ def sanitize(html: str, config: SanitizeConfig) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    # The filter can drop an attribute, not an element: an iframe whose src it refused goes whole.
+    return _EMPTY_IFRAME.sub("", cleaned)
 
 
 def to_html(renderer: MarkdownRenderer, body: str, page_url: str, config: SanitizeConfig) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from .model import Entry, FeedSpec
 from .output import BatchWriter
 from .render import RENDERERS
 from .render.urls import ARCHIVE_FORMATS, feed_file
+from .workers import worker_pool
 
 # Below this many feeds to render, worker processes cost more than they save.
 PARALLEL_MIN = 64
@@ -150,7 +150,7 @@ def render_stale(
     results: list[tuple[str, bool, str]] = []
     if jobs > 1 and cache_file is not None and len(stale) >= PARALLEL_MIN:
         done = 0
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with worker_pool(jobs) as pool:
             jobs_iter = (
                 (batch, config, _where_for(batch, where), str(cache_file), str(writer.out_dir))
                 for batch in _batches(stale, jobs)

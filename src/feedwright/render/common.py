@@ -40,8 +40,16 @@ def feed_updated(spec: FeedSpec) -> datetime:
 
 
 def local(value: datetime, config: Config) -> datetime:
-    """Every date in the site's zone, so equal instants always print as equal text."""
-    return value.astimezone(config.tz)
+    """Every date in the site's zone, so equal instants always print as equal text.
+
+    Before standard time zones (Shanghai before 1901) the zone's offset has seconds,
+    which RFC 3339 and RFC 822 cannot write; such dates are given in UTC.
+    """
+    converted = value.astimezone(config.tz)
+    offset = converted.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        return value.astimezone(UTC)
+    return converted
 
 
 class _FeedExtension:
