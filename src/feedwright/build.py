@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .cache import Cache, FileStamp, dumps, loads
-from .collect import collect, reject_duplicate_ids, scan
+from .collect import collect, fill_bodies, reject_duplicate_ids, scan
 from .config import Config
 from .feeds import plan_feeds
 from .model import Problem
@@ -174,11 +174,14 @@ def _build(
     report.entries = len({e.id for p in posts for e in p.items})
     if options.dry_run:
         return
-    # Bodies written by this run must be visible to the worker processes that render feeds.
-    cache.commit()
     stale, fingerprints, report.files_unchanged = stale_feeds(
         specs, config, config_fp, where, cache.feed_fingerprints(), out_dir
     )
+    have = cache.paths_with_bodies()
+    wanted = {where[(e.post_id, e.index)][0] for spec in stale for e in spec.entries if (e.post_id, e.index) in where}
+    fill_bodies(sorted(wanted - have), config, now, cache, jobs)
+    # Bodies written by this run must be visible to the worker processes that render feeds.
+    cache.commit()
     files = [name for spec in specs for name in feed_files(spec, config)]
     # Forget what is about to be replaced before replacing it: a run killed while publishing must
     # leave the next run rendering those feeds again, not trusting fingerprints of files it never wrote.

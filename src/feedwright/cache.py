@@ -120,6 +120,9 @@ class Cache:
         """The database file, or None for a cache held in memory."""
         return self._path
 
+    def paths_with_bodies(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT DISTINCT path FROM bodies")}
+
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None

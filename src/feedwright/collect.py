@@ -19,7 +19,7 @@ from .config import Config
 from .markup import MarkdownRenderer, to_html
 from .model import Entry, Post, PostEntries, Problem
 from .posts import find_post_files, read_post
-from .split import split_post
+from .split import article_entry, split_post, wants_split
 from .workers import worker_pool
 
 # Below this many posts to process, starting worker processes costs more than it saves.
@@ -36,6 +36,8 @@ class PostResult:
     entries: PostEntries | None
     problems: tuple[Problem, ...]
     skipped: str | None = None
+    # The Markdown was not rendered yet: the entries carry no summary or HTML (see process_file).
+    deferred: bool = False
 
 
 def process_post(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
@@ -43,10 +45,22 @@ def process_post(post: Post, config: Config, renderer: MarkdownRenderer) -> Post
     return split_post(post, html, config)
 
 
-def process_file(path: Path, config: Config, now: datetime, renderer: MarkdownRenderer) -> PostResult:
+def process_file(
+    path: Path, config: Config, now: datetime, renderer: MarkdownRenderer, defer: bool = False
+) -> PostResult:
+    """Read, mark up and split one file; with `defer`, an unsplit post's Markdown is left for later.
+
+    Which feeds hold an article follows from its front matter alone, so its Markdown need
+    only be rendered when a feed that holds it is written (about a quarter of the posts of
+    a large site are in no feed at all). A digest is always split now: its items, and
+    so its tags, come from its text.
+    """
     result = read_post(path, config, now, display=display_path(path))
     if result.post is None:
         return PostResult(str(path), None, result.problems, result.skipped)
+    if defer and not wants_split(result.post, config):
+        article = article_entry(result.post, "")
+        return PostResult(str(path), PostEntries(article, (article,)), result.problems, deferred=True)
     entries = process_post(result.post, config, renderer)
     return PostResult(str(path), entries, (*result.problems, *entries.problems))
 
@@ -62,11 +76,11 @@ def display_path(path: Path) -> str:
 # --- worker processes -------------------------------------------------------------------------
 
 
-def _work(job: tuple[list[str], Config, datetime]) -> list[tuple[str, str, PostResult]]:
+def _work(job: tuple[list[str], Config, datetime, bool]) -> list[tuple[str, str, PostResult]]:
     """One batch in a worker process; one Markdown instance serves the whole batch."""
-    paths, config, now = job
+    paths, config, now, defer = job
     renderer = MarkdownRenderer()
-    return [(p, _digest(Path(p)), process_file(Path(p), config, now, renderer)) for p in paths]
+    return [(p, _digest(Path(p)), process_file(Path(p), config, now, renderer, defer)) for p in paths]
 
 
 def _digest(path: Path) -> str:
@@ -81,17 +95,30 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-def _process_all(paths: list[str], config: Config, now: datetime, jobs: int) -> Iterator[tuple[str, str, PostResult]]:
+def _process_all(
+    paths: list[str], config: Config, now: datetime, jobs: int, defer: bool = False
+) -> Iterator[tuple[str, str, PostResult]]:
     """Process posts, in worker processes when there are enough; results in input order."""
     if jobs <= 1 or len(paths) < PARALLEL_MIN:
         renderer = MarkdownRenderer()
         for p in paths:
-            yield p, _digest(Path(p)), process_file(Path(p), config, now, renderer)
+            yield p, _digest(Path(p)), process_file(Path(p), config, now, renderer, defer)
         return
     size = max(8, min(64, len(paths) // (jobs * 8) or 8))
     with worker_pool(jobs) as pool:
-        for batch in pool.map(_work, ((chunk, config, now) for chunk in _chunks(paths, size))):
+        for batch in pool.map(_work, ((chunk, config, now, defer) for chunk in _chunks(paths, size))):
             yield from batch
+
+
+def fill_bodies(paths: list[str], config: Config, now: datetime, cache: Cache, jobs: int) -> None:
+    """Render the deferred Markdown of these posts into the cache, before feeds that hold them are written."""
+    stamps = cache.stamps()
+    for key, digest, result in _process_all(sorted(paths), config, now, jobs):
+        cached = stamps.get(key)
+        if cached is None or cached[2] != digest or result.entries is None:
+            continue  # changed or gone since it was read: the next run reads it again
+        header, bodies = _strip(result)
+        cache.store(FileStamp(key, cached[0], cached[1]), digest, dumps(header), bodies)
 
 
 # --- the build ----------------------------------------------------------------------------------
@@ -171,7 +198,8 @@ def collect(
             todo.append(key)
             continue
         results[key] = loads(blob)  # type: ignore[assignment]
-    for done, (key, digest, result) in enumerate(_process_all(sorted(todo), config, now, jobs), 1):
+    defer = cache is not None
+    for done, (key, digest, result) in enumerate(_process_all(sorted(todo), config, now, jobs, defer), 1):
         if progress is not None:
             progress("posts", done, len(todo))
         digests[key] = digest
@@ -179,6 +207,8 @@ def collect(
             results[key] = result
             continue
         header, bodies = _strip(result)
+        if result.deferred:
+            bodies = []
         if result.skipped != "future":
             # A post dated in the future must be read again later: its day will come.
             cache.store(stamps[key], digest, dumps(header), bodies)
