@@ -21,13 +21,10 @@ from pathlib import Path
 
 from . import __version__
 from .cache import Cache, FileStamp, dumps, loads
-from .collect import collect, fill_bodies, reject_duplicate_ids, scan
 from .config import Config
-from .feeds import plan_feeds
 from .model import Problem
 from .output import BatchWriter, atomic_write, build_lock, remove_feed_files, remove_leftovers
-from .pages import OPML_FILENAME, render_index, render_opml
-from .publish import feed_files, render_stale, stale_feeds
+from .scan import scan
 
 MANIFEST = ".feedwright-manifest.json"
 
@@ -107,7 +104,6 @@ def run_build(config: Config, options: BuildOptions) -> BuildReport:
     out_dir = config.output_dir()
     jobs = options.jobs or os.cpu_count() or 1
     with build_lock(out_dir, config.lock_timeout):
-        remove_leftovers(out_dir)
         config_fp = config_fingerprint(config)
         cache = _open_cache(config, config_fp, options, report)
         try:
@@ -147,6 +143,14 @@ def _build(
     snapshot = _snapshot(config_fp, scanned[0], options)
     if _replay(cache, snapshot, out_dir, report):
         return
+    # A run killed while publishing never stores a snapshot, so its leftovers are always met here.
+    remove_leftovers(out_dir)
+    # Imported here, past the replay: Markdown, lxml and feedgen cost a no-op cron run more than its work.
+    from .collect import collect, fill_bodies, reject_duplicate_ids
+    from .feeds import plan_feeds
+    from .pages import OPML_FILENAME, render_index, render_opml
+    from .publish import feed_files, render_stale, stale_feeds
+
     results, walk_problems, found, where, parsed = collect(config, now, cache, jobs, options.progress, scanned)
     results = reject_duplicate_ids(results)
     report.problems.extend(walk_problems)
@@ -188,17 +192,25 @@ def _build(
     previous = cache.feed_fingerprints()
     stale_paths = {spec.path for spec in stale}
     cache.set_feed_fingerprints({k: v for k, v in previous.items() if k not in stale_paths})
+    previous_pages = cache.get_meta("pages")
     cache.set_meta("snapshot", "")
+    cache.set_meta("pages", "")
     cache.commit()
     writer = BatchWriter(out_dir)
     try:
         tally = render_stale(stale, config, where, writer, cache.body, cache.path, jobs, options.progress)
-        for name, data in (("index.html", render_index(specs, config)), (OPML_FILENAME, render_opml(specs, config))):
-            files.append(name)
-            if writer.add(name, data):
-                tally.written += 1
-            else:
-                tally.unchanged += 1
+        # The pages list every feed; they change only when some feed's fingerprint does.
+        pages_print = hashlib.sha256(repr(sorted(fingerprints.items())).encode()).hexdigest()
+        pages = (("index.html", render_index), (OPML_FILENAME, render_opml))
+        files.extend(name for name, _ in pages)
+        if previous_pages == pages_print and all((out_dir / name).is_file() for name, _ in pages):
+            tally.unchanged += len(pages)
+        else:
+            for name, render in pages:
+                if writer.add(name, render(specs, config)):
+                    tally.written += 1
+                else:
+                    tally.unchanged += 1
         writer.commit()
     finally:
         writer.discard()
@@ -208,6 +220,7 @@ def _build(
     report.changed_feeds = tally.changed_urls
     _settle_manifest(out_dir, files, report, options.prune)
     cache.set_feed_fingerprints(fingerprints)
+    cache.set_meta("pages", pages_print)
     # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
     waiting = any(r.skipped == "future" for r in results)
     cache.set_meta("snapshot", "" if waiting else snapshot)
@@ -242,7 +255,8 @@ def _replay(cache: Cache, snapshot: str, out_dir: Path, report: BuildReport) -> 
         problems, counts, files = loads(bytes.fromhex(cache.get_meta("report") or ""))  # type: ignore[misc]
     except (ValueError, TypeError, EOFError, pickle.UnpicklingError):
         return False
-    if not all((out_dir / name).is_file() for name in files):
+    folder = f"{out_dir}{os.sep}"
+    if not all(os.path.isfile(folder + name) for name in files):
         return False
     report.problems.extend(problems)
     for name, value in zip(_COUNTED, counts, strict=True):

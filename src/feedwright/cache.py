@@ -11,7 +11,7 @@ import contextlib
 import pickle
 import sqlite3
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,13 +82,12 @@ class Cache:
         """Every cached file: path → (size, mtime_ns, digest)."""
         return {p: (s, m, d) for p, s, m, d in self._db.execute("SELECT path, size, mtime_ns, digest FROM posts")}
 
-    def load_results(self, paths: Iterable[str]) -> dict[str, bytes]:
+    def load_results(self, paths: Iterable[str]) -> Iterator[tuple[str, object]]:
+        """The cached results of these files, unpickled one by one: never all the blobs at once."""
         wanted = set(paths)
-        out: dict[str, bytes] = {}
         for path, blob in self._db.execute("SELECT path, result FROM posts"):
             if path in wanted:
-                out[path] = blob
-        return out
+                yield path, pickle.loads(blob)
 
     def restamp(self, stamp: FileStamp) -> None:
         """A touched but unchanged file: remember its new stat so the next run need not read it."""

@@ -13,16 +13,11 @@ from typing import Any
 
 from . import __version__
 from .build import BuildOptions, run_build
-from .collect import collect, process_post, reject_duplicate_ids
 from .config import Config, ConfigError, load_config
 from .dates import isoformat
-from .markup import MarkdownRenderer
 from .model import Entry, Problem
 from .output import LockBusy
 from .posts import read_post
-from .progress import ProgressBars
-from .progress import wanted as progress_wanted
-from .websub import ping_hub
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -122,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
-    bars = ProgressBars() if progress_wanted(args.quiet) else None
+    bars = None
+    if not args.quiet and sys.stderr.isatty():
+        from .progress import ProgressBars  # tqdm loads only for a person at a terminal
+
+        bars = ProgressBars()
     options = BuildOptions(strict=args.strict, prune=args.prune, no_cache=args.no_cache, jobs=args.jobs, progress=bars)
     try:
         report = run_build(config, options)
@@ -147,6 +146,8 @@ def _build(args: argparse.Namespace, config: Config) -> int:
         if not config.websub.hub:
             report.problems.append(Problem(str(args.config), "--ping needs 'websub.hub' in the config", "warning"))
         elif report.changed_feeds:
+            from .websub import ping_hub
+
             report.problems.extend(ping_hub(config.websub.hub, report.changed_feeds, config.websub.timeout))
     _print_problems(report.problems)
     if not args.quiet or report.aborted:
@@ -173,6 +174,9 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace, config: Config) -> int:
+    from .collect import process_post
+    from .markup import MarkdownRenderer
+
     path: Path = args.post
     if not path.is_file():
         print(f"{path}: error: no such file", file=sys.stderr)
@@ -206,6 +210,8 @@ def _show(args: argparse.Namespace, config: Config) -> int:
 
 
 def _check(args: argparse.Namespace, config: Config) -> int:
+    from .collect import collect, reject_duplicate_ids
+
     results, walk_problems, found, _, _ = collect(config, datetime.now(UTC))
     results = reject_duplicate_ids(results)
     problems = list(walk_problems)

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .cache import Cache, FileStamp, dumps, loads
+from .cache import Cache, FileStamp, dumps
 from .config import Config
 from .markup import MarkdownRenderer, to_html
 from .model import Entry, Post, PostEntries, Problem
-from .posts import find_post_files, read_post
+from .posts import read_post
+from .scan import scan
 from .split import article_entry, split_post, wants_split
 from .workers import worker_pool
 
@@ -139,22 +140,6 @@ def _headless(entry: Entry) -> Entry:
     return dataclasses.replace(entry, summary="", content_html="")
 
 
-def scan(config: Config) -> tuple[dict[str, FileStamp], list[Problem]]:
-    """Every post file under the posts folder with its stat, and problems of the walk."""
-    folder = config.posts_dir()
-    if not folder.is_dir():
-        return {}, [Problem(str(folder), "posts folder does not exist (set 'posts' in the config or give --posts)")]
-    files, problems = find_post_files(folder)
-    stamps: dict[str, FileStamp] = {}
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        stamps[str(path)] = FileStamp(str(path), st.st_size, st.st_mtime_ns)
-    return stamps, problems
-
-
 def collect(
     config: Config,
     now: datetime,
@@ -171,7 +156,6 @@ def collect(
     """
     stamps, problems = scanned if scanned is not None else scan(config)
     known = cache.stamps() if cache else {}
-    blobs: dict[str, bytes] = {}
     todo: list[str] = []
     digests: dict[str, str] = {}
     fresh: list[str] = []
@@ -188,16 +172,12 @@ def collect(
             digests[key] = cached[2]
         else:
             todo.append(key)
-    if cache is not None:
-        blobs = cache.load_results(fresh)
-        cache.forget(set(known) - set(stamps))
     results: dict[str, PostResult] = {}
-    for key in fresh:
-        blob = blobs.get(key)
-        if blob is None:
-            todo.append(key)
-            continue
-        results[key] = loads(blob)  # type: ignore[assignment]
+    if cache is not None:
+        cache.forget(set(known) - set(stamps))
+        for key, result in cache.load_results(fresh):
+            results[key] = result  # type: ignore[assignment]
+    todo.extend(key for key in fresh if key not in results)
     defer = cache is not None
     for done, (key, digest, result) in enumerate(_process_all(sorted(todo), config, now, jobs, defer), 1):
         if progress is not None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 
 from .config import Config
 from .model import Entry, FeedKind, FeedSpec, PostEntries
-from .render.urls import FILENAMES, feed_url
 from .slug import slugify
+from .urls import FILENAMES, feed_url
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,13 @@ def _display_name(spellings: Counter[str]) -> str:
 def _grouped(entries: Sequence[Entry], kind: FeedKind) -> list[_Group]:
     members: dict[str, dict[str, Entry]] = defaultdict(dict)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    slugs: dict[str, str] = {}  # a popular tag is on thousands of entries; slug it once
     for entry in entries:
         names = entry.tags if kind == "tag" else entry.categories
         for name in names:
-            key = slugify(name)
+            key = slugs.get(name)
+            if key is None:
+                key = slugs[name] = slugify(name)
             members[key][entry.id] = entry
             spellings[key][name] += 1
     return [_Group(kind, key, _display_name(spellings[key]), list(members[key].values())) for key in sorted(members)]

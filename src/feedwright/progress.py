@@ -32,7 +32,3 @@ class ProgressBars:
     def close(self) -> None:
         for bar in self._bars.values():
             bar.close()
-
-
-def wanted(quiet: bool, stream: TextIO = sys.stderr) -> bool:
-    return not quiet and stream.isatty()

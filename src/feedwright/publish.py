@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from .config import Config
 from .model import Entry, FeedSpec
 from .output import BatchWriter
 from .render import RENDERERS
-from .render.urls import ARCHIVE_FORMATS, feed_file
+from .urls import ARCHIVE_FORMATS, feed_file
 from .workers import worker_pool
 
 # Below this many feeds to render, worker processes cost more than they save.
@@ -48,13 +49,25 @@ def feed_files(spec: FeedSpec, config: Config) -> list[str]:
     return [feed_file(spec.path, fmt) for fmt in formats(spec, config)]
 
 
-def feed_fingerprint(spec: FeedSpec, config_fp: str, where: Where) -> str:
+def feed_fingerprint(spec: FeedSpec, config_fp: str, entry_prints: dict[tuple[str, int], str]) -> str:
     h = hashlib.sha256()
     h.update(repr((config_fp, spec.path, spec.kind, spec.title, spec.description, spec.total, spec.links)).encode())
     for e in spec.entries:
-        digest = where.get((e.post_id, e.index), ("", ""))[1]
-        h.update(repr((e.id, e.title, e.link, e.published, e.updated, e.tags, e.categories, digest)).encode())
+        h.update(entry_prints[(e.post_id, e.index)].encode())
     return h.hexdigest()
+
+
+def _entry_prints(specs: list[FeedSpec], where: Where) -> dict[tuple[str, int], str]:
+    """One fingerprint per entry, computed once though the entry sits in several feeds."""
+    prints: dict[tuple[str, int], str] = {}
+    for spec in specs:
+        for e in spec.entries:
+            key = (e.post_id, e.index)
+            if key not in prints:
+                digest = where.get(key, ("", ""))[1]
+                text = repr((e.id, e.title, e.link, e.published, e.updated, e.tags, e.categories, digest))
+                prints[key] = hashlib.sha256(text.encode()).hexdigest()
+    return prints
 
 
 class Bodies:
@@ -85,11 +98,13 @@ def stale_feeds(
     stale: list[FeedSpec] = []
     fingerprints: dict[str, str] = {}
     unchanged = 0
+    entry_prints = _entry_prints(specs, where)
+    folder = f"{out_dir}{os.sep}"
     for spec in specs:
         names = feed_files(spec, config)
-        fingerprint = feed_fingerprint(spec, config_fp, where)
+        fingerprint = feed_fingerprint(spec, config_fp, entry_prints)
         fingerprints[spec.path] = fingerprint
-        if previous.get(spec.path) == fingerprint and all((out_dir / n).is_file() for n in names):
+        if previous.get(spec.path) == fingerprint and all(os.path.isfile(folder + n) for n in names):
             unchanged += len(names)
         else:
             stale.append(spec)

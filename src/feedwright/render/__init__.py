@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from ..config import Config
 from ..model import FeedSpec
+from ..urls import FILENAMES
 from .atom import render_atom
 from .jsonfeed import render_json
 from .rss import render_rss
-from .urls import FILENAMES
 
 Renderer = Callable[[FeedSpec, Config], bytes]
 

@@ -12,7 +12,7 @@ from lxml import etree
 from .. import __version__
 from ..config import Config
 from ..model import Entry, FeedSpec
-from .urls import feed_url
+from ..urls import feed_url
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
