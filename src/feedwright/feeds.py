@@ -53,7 +53,7 @@ def _spec(config: Config, kind: FeedKind, path: str, key: str, title: str, desc:
         "category": config.limits.category,
         "archive": len(entries),
     }[kind]
-    ordered = sort_entries(entries)
+    ordered = entries  # sorted once by plan_feeds; every group keeps that order
     self_urls = {fmt: feed_url(config.feeds_url, path, fmt) for fmt in FILENAMES}
     return FeedSpec(
         path=path,
@@ -71,8 +71,9 @@ def _spec(config: Config, kind: FeedKind, path: str, key: str, title: str, desc:
 def plan_feeds(posts: Sequence[PostEntries], config: Config) -> list[FeedSpec]:
     """Every feed the build writes, in a fixed order: site, articles, categories, tags."""
     site = config.site
-    items = _unique([e for p in posts for e in p.items])
-    articles = _unique([p.article for p in posts])
+    # Sorted once here: groups and archives are filled in this order, so each feed comes out sorted.
+    items = sort_entries(_unique([e for p in posts for e in p.items]))
+    articles = sort_entries(_unique([p.article for p in posts]))
     archives = _archives(items, config) if config.archive else []
     home = _spec(config, "site", "", "", site.title, site.description, items)
     if archives:
