@@ -68,19 +68,10 @@ def atomic_write(target: Path, data: bytes) -> bool:
     over the old file, so a reader or a crash only ever sees the old or the new file.
     An unchanged file is not touched, so its mtime (and readers' 304s) survive.
     """
+    tmp = _stage(target, data, durable=True)
+    if tmp is None:
+        return False
     try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name.lstrip('.')}{TMP_MARK}", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -88,6 +79,29 @@ def atomic_write(target: Path, data: bytes) -> bool:
         raise
     _fsync_dir(target.parent)
     return True
+
+
+def _stage(target: Path, data: bytes, durable: bool) -> str | None:
+    """Write `data` to a hidden temporary file beside `target`; None when `target` already holds it."""
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return None
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name.lstrip('.')}{TMP_MARK}", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -149,21 +163,9 @@ class BatchWriter:
     def add(self, relative: str, data: bytes) -> bool:
         """Stage `data` for `relative`; False (and nothing staged) when the file already holds it."""
         target = safe_target(self.out_dir, relative)
-        try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                return False
-        except FileNotFoundError:
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name.lstrip('.')}{TMP_MARK}", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        tmp = _stage(target, data, durable=False)
+        if tmp is None:
+            return False
         self._pending.append((tmp, target))
         return True
 
