@@ -120,51 +120,53 @@ class _Reject(Exception):
 def find_post_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     """Every *.md below `folder`, sorted; links that lead outside it are refused."""
     found, problems = walk_posts(folder)
-    return [path for path, _ in found], problems
+    return [Path(path) for path, _ in found], problems
 
 
-def walk_posts(folder: Path) -> tuple[list[tuple[Path, os.stat_result]], list[Problem]]:
-    """Every *.md below `folder` with its stat, sorted; links that lead outside it are refused.
+def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Problem]]:
+    """Every *.md below `folder` (as a path string) with its stat, sorted; links leading outside are refused.
 
     os.scandir's entries know their type without a stat, so a large site costs one
-    stat per post: this walk runs on every cron run, including those that do nothing.
+    stat per post, and no Path object: this walk runs on every cron run, including
+    those that do nothing.
     """
     problems: list[Problem] = []
-    found: list[tuple[Path, os.stat_result]] = []
+    found: list[tuple[str, os.stat_result]] = []
     root = folder.resolve()
-    pending = [root]
+    pending = [str(root)]
     while pending:
         base = pending.pop()
         try:
             with os.scandir(base) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            problems.append(Problem(_shown(base), f"cannot list the folder: {exc.strerror or exc}", "warning"))
+            problems.append(Problem(_shown(Path(base)), f"cannot list the folder: {exc.strerror or exc}", "warning"))
             continue
-        folders: list[Path] = []
+        folders: list[str] = []
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = base / entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(path)
+                    folders.append(entry.path)
                     continue
                 link = entry.is_symlink()
                 if link and entry.is_dir():
-                    inside = _inside(path, root)
+                    inside = _inside(Path(entry.path), root)
                     message = (
                         "symbolic link to a folder is not followed"
                         if inside
-                        else ("symbolic link leads outside the posts folder; skipped")
+                        else "symbolic link leads outside the posts folder; skipped"
                     )
-                    problems.append(Problem(_shown(path), message, "warning"))
+                    problems.append(Problem(_shown(Path(entry.path)), message, "warning"))
                     continue
                 if not entry.name.endswith(".md"):
                     continue
-                if link and not _inside(path, root):
+                if link and not _inside(Path(entry.path), root):
                     problems.append(
-                        Problem(_shown(path), "symbolic link leads outside the posts folder; skipped", "warning")
+                        Problem(
+                            _shown(Path(entry.path)), "symbolic link leads outside the posts folder; skipped", "warning"
+                        )
                     )
                     continue
                 st = entry.stat()
@@ -172,9 +174,9 @@ def walk_posts(folder: Path) -> tuple[list[tuple[Path, os.stat_result]], list[Pr
                 continue
             if not stat.S_ISREG(st.st_mode):
                 # A named pipe or device would block or never end the read; cron must not hang on it.
-                problems.append(Problem(_shown(path), "not a regular file; skipped", "warning"))
+                problems.append(Problem(_shown(Path(entry.path)), "not a regular file; skipped", "warning"))
                 continue
-            found.append((path, st))
+            found.append((entry.path, st))
         pending.extend(reversed(folders))
     return found, problems
 

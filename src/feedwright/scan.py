@@ -14,5 +14,5 @@ def scan(config: Config) -> tuple[dict[str, FileStamp], list[Problem]]:
     if not folder.is_dir():
         return {}, [Problem(str(folder), "posts folder does not exist (set 'posts' in the config or give --posts)")]
     found, problems = walk_posts(folder)
-    stamps = {str(path): FileStamp(str(path), st.st_size, st.st_mtime_ns) for path, st in found}
+    stamps = {path: FileStamp(path, st.st_size, st.st_mtime_ns) for path, st in found}
     return stamps, problems
