@@ -18,7 +18,7 @@ from .cache import Cache, FileStamp, dumps
 from .config import Config
 from .markup import MarkdownRenderer, to_html
 from .model import Entry, Post, PostEntries, Problem
-from .posts import read_post
+from .posts import read_post, shown_path
 from .scan import scan
 from .split import article_entry, split_post, wants_split
 from .workers import worker_pool
@@ -56,7 +56,7 @@ def process_file(
     a large site are in no feed at all). A digest is always split now: its items, and
     so its tags, come from its text.
     """
-    result = read_post(path, config, now, display=display_path(path))
+    result = read_post(path, config, now, display=shown_path(path))
     if result.post is None:
         return PostResult(str(path), None, result.problems, result.skipped)
     if defer and not wants_split(result.post, config):
@@ -64,14 +64,6 @@ def process_file(
         return PostResult(str(path), PostEntries(article, (article,)), result.problems, deferred=True)
     entries = process_post(result.post, config, renderer)
     return PostResult(str(path), entries, (*result.problems, *entries.problems))
-
-
-def display_path(path: Path) -> str:
-    """The path as the person running the build can open it: relative to here when below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
 
 
 # --- worker processes -------------------------------------------------------------------------

@@ -140,7 +140,9 @@ def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Pro
             with os.scandir(base) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            problems.append(Problem(_shown(Path(base)), f"cannot list the folder: {exc.strerror or exc}", "warning"))
+            problems.append(
+                Problem(shown_path(Path(base)), f"cannot list the folder: {exc.strerror or exc}", "warning")
+            )
             continue
         folders: list[str] = []
         for entry in entries:
@@ -158,14 +160,16 @@ def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Pro
                         if inside
                         else "symbolic link leads outside the posts folder; skipped"
                     )
-                    problems.append(Problem(_shown(Path(entry.path)), message, "warning"))
+                    problems.append(Problem(shown_path(Path(entry.path)), message, "warning"))
                     continue
                 if not entry.name.endswith(".md"):
                     continue
                 if link and not _inside(Path(entry.path), root):
                     problems.append(
                         Problem(
-                            _shown(Path(entry.path)), "symbolic link leads outside the posts folder; skipped", "warning"
+                            shown_path(Path(entry.path)),
+                            "symbolic link leads outside the posts folder; skipped",
+                            "warning",
                         )
                     )
                     continue
@@ -174,7 +178,7 @@ def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Pro
                 continue
             if not stat.S_ISREG(st.st_mode):
                 # A named pipe or device would block or never end the read; cron must not hang on it.
-                problems.append(Problem(_shown(Path(entry.path)), "not a regular file; skipped", "warning"))
+                problems.append(Problem(shown_path(Path(entry.path)), "not a regular file; skipped", "warning"))
                 continue
             found.append((entry.path, st))
         pending.extend(reversed(folders))
@@ -189,7 +193,7 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path for a problem line, openable from where the build runs; a link is named, not resolved."""
     try:
         return str(path.relative_to(Path.cwd().resolve()))
