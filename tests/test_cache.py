@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from feedwright.build import BuildOptions, cache_path, run_build
+from feedwright.cache import Cache
 from feedwright.config import Config
 
 from .conftest import CORPUS, NOW, needs_corpus
@@ -86,15 +88,47 @@ def test_noop_rebuild_parses_nothing_and_renders_nothing(make_config: Callable[.
     assert second.files_written == 0
 
 
-def test_one_post_edit_rerenders_only_its_feeds(corpus_copy: Path, make_config: Callable[..., Config]) -> None:
+def test_one_post_edit_rerenders_only_its_feeds(
+    corpus_copy: Path, make_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = make_config(corpus_copy)
     first = run_build(config, BuildOptions(now=NOW))
     post = corpus_copy / "content" / "2011" / "03" / "5.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nAn edit.\n", encoding="utf-8")
-    second = run_build(config, BuildOptions(now=NOW))
+    headers_read: list[str] = []
+    real_header = Cache.header
+
+    def counting_header(self: Cache, path: str) -> object:
+        headers_read.append(path)
+        return real_header(self, path)
+
+    monkeypatch.setattr(Cache, "header", counting_header)
+    second = run_build(config, BuildOptions(now=NOW, jobs=1))
     assert second.posts_parsed == 1
     # Post 5 is old: it is in its tag and category feeds, and the articles feed only if among the newest.
     assert 0 < second.feeds_rendered < first.feeds // 10
+    # Feeds are planned from the posts' indexes; only the posts of the feeds rendered are read in full.
+    assert str(post) in headers_read
+    assert len(set(headers_read)) <= 20, len(set(headers_read))
+
+
+def test_a_cache_of_an_older_layout_is_rebuilt(make_config: Callable[..., Config]) -> None:
+    needs_corpus()
+    config = make_config(CORPUS)
+    run_build(config, BuildOptions(now=NOW))
+    expected = snapshot(config.output_dir())
+    # The same fingerprint, but tables of another shape, as an older feedwright left them.
+    db = sqlite3.connect(cache_path(config))
+    db.executescript(
+        "DROP TABLE posts; CREATE TABLE posts (path TEXT PRIMARY KEY, result BLOB); PRAGMA user_version = 1;"
+    )
+    db.commit()
+    db.close()
+    report = run_build(config, BuildOptions(now=NOW))
+    assert report.cache_note == "cache written by another feedwright version"
+    assert report.posts_parsed == 155
+    assert snapshot(config.output_dir()) == expected
+    assert run_build(config, BuildOptions(now=NOW)).posts_parsed == 0
 
 
 def test_corrupt_or_foreign_cache_is_rebuilt(make_config: Callable[..., Config]) -> None:

@@ -151,7 +151,7 @@ def _build(
     from .pages import OPML_FILENAME, render_index, render_opml
     from .publish import feed_files, render_stale, stale_feeds
 
-    results, walk_problems, found, where, parsed = collect(config, now, cache, jobs, options.progress, scanned)
+    results, walk_problems, found, parsed = collect(config, now, cache, jobs, options.progress, scanned)
     results = reject_duplicate_ids(results)
     report.problems.extend(walk_problems)
     report.posts_found = found
@@ -160,7 +160,7 @@ def _build(
         report.problems.extend(result.problems)
         if result.skipped:
             report.posts_skipped += 1
-        elif result.entries is None:
+        elif result.article is None:
             report.posts_rejected += 1
         else:
             report.posts_read += 1
@@ -172,17 +172,17 @@ def _build(
         )
         report.problems.append(Problem(str(config.posts_dir()), report.aborted))
         return
-    posts = [r.entries for r in results if r.entries is not None]
+    posts = [r for r in results if r.article is not None]
     specs = plan_feeds(posts, config)
     report.feeds = len(specs)
     report.entries = len({e.id for p in posts for e in p.items})
     if options.dry_run:
         return
     stale, fingerprints, report.files_unchanged = stale_feeds(
-        specs, config, config_fp, where, cache.feed_fingerprints(), out_dir
+        specs, config, config_fp, cache.feed_fingerprints(), out_dir
     )
     have = cache.paths_with_bodies()
-    wanted = {where[(e.post_id, e.index)][0] for spec in stale for e in spec.entries if (e.post_id, e.index) in where}
+    wanted = {e.path for spec in stale for e in spec.entries}
     fill_bodies(sorted(wanted - have), config, now, cache, jobs)
     # Bodies written by this run must be visible to the worker processes that render feeds.
     cache.commit()
@@ -198,7 +198,7 @@ def _build(
     cache.commit()
     writer = BatchWriter(out_dir)
     try:
-        tally = render_stale(stale, config, where, writer, cache.body, cache.path, jobs, options.progress)
+        tally = render_stale(stale, config, writer, cache, cache.path, jobs, options.progress)
         # The pages list every feed; they change only when some feed's fingerprint does.
         pages_print = hashlib.sha256(repr(sorted(fingerprints.items())).encode()).hexdigest()
         pages = (("index.html", render_index), (OPML_FILENAME, render_opml))

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA = 1
+SCHEMA = 2
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,13 @@ class Cache:
     def _open(self, path: Path | None, fingerprint: str) -> sqlite3.Connection:
         target = ":memory:" if path is None else str(path)
         try:
+            db = sqlite3.connect(target)
+            schema = db.execute("PRAGMA user_version").fetchone()[0]
+            if schema not in (0, SCHEMA):
+                self.rebuilt_reason = "cache written by another feedwright version"
+                db.close()
+                raise sqlite3.DatabaseError(self.rebuilt_reason)
+            db.close()
             db = self._connect(target)
             row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
             if row is None or row[0] != fingerprint:
@@ -64,7 +71,7 @@ class Cache:
             f"""
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS posts (
-                path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, result BLOB);
+                path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, header BLOB, ref BLOB);
             CREATE TABLE IF NOT EXISTS bodies (
                 path TEXT, idx INTEGER, summary TEXT, html BLOB, PRIMARY KEY (path, idx));
             CREATE TABLE IF NOT EXISTS feeds (path TEXT PRIMARY KEY, fingerprint TEXT);
@@ -82,12 +89,16 @@ class Cache:
         """Every cached file: path → (size, mtime_ns, digest)."""
         return {p: (s, m, d) for p, s, m, d in self._db.execute("SELECT path, size, mtime_ns, digest FROM posts")}
 
-    def load_results(self, paths: Iterable[str]) -> Iterator[tuple[str, object]]:
-        """The cached results of these files, unpickled one by one: never all the blobs at once."""
+    def load_index(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """The cached index (see index.py) of these files, one by one: never all the blobs at once."""
         wanted = set(paths)
-        for path, blob in self._db.execute("SELECT path, result FROM posts"):
+        for path, blob in self._db.execute("SELECT path, ref FROM posts"):
             if path in wanted:
-                yield path, pickle.loads(blob)
+                yield path, blob
+
+    def header(self, path: str) -> object:
+        """The cached header of one file (its entries without their text), or None."""
+        return _read_header(self._db, path)
 
     def restamp(self, stamp: FileStamp) -> None:
         """A touched but unchanged file: remember its new stat so the next run need not read it."""
@@ -95,11 +106,13 @@ class Cache:
             "UPDATE posts SET size = ?, mtime_ns = ? WHERE path = ?", (stamp.size, stamp.mtime_ns, stamp.path)
         )
 
-    def store(self, stamp: FileStamp, digest: str, result: bytes, bodies: list[tuple[int, str, str]]) -> None:
+    def store(
+        self, stamp: FileStamp, digest: str, header: bytes, ref: bytes, bodies: list[tuple[int, str, str]]
+    ) -> None:
         self._db.execute("DELETE FROM bodies WHERE path = ?", (stamp.path,))
         self._db.execute(
-            "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)",
-            (stamp.path, stamp.size, stamp.mtime_ns, digest, result),
+            "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?)",
+            (stamp.path, stamp.size, stamp.mtime_ns, digest, header, ref),
         )
         self._db.executemany(
             "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)",
@@ -140,6 +153,11 @@ class Cache:
         self._db.commit()
 
 
+def _read_header(db: sqlite3.Connection, path: str) -> object:
+    row = db.execute("SELECT header FROM posts WHERE path = ?", (path,)).fetchone()
+    return None if row is None else pickle.loads(row[0])
+
+
 def _read_body(db: sqlite3.Connection, path: str, idx: int) -> tuple[str, str]:
     row = db.execute("SELECT summary, html FROM bodies WHERE path = ? AND idx = ?", (path, idx)).fetchone()
     if row is None:
@@ -148,13 +166,16 @@ def _read_body(db: sqlite3.Connection, path: str, idx: int) -> tuple[str, str]:
 
 
 class BodyReader:
-    """Read-only access to entry bodies, for worker processes rendering feeds."""
+    """Read-only access to entry headers and bodies, for worker processes rendering feeds."""
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
     def body(self, path: str, idx: int) -> tuple[str, str]:
         return _read_body(self._db, path, idx)
+
+    def header(self, path: str) -> object:
+        return _read_header(self._db, path)
 
     def close(self) -> None:
         self._db.close()

@@ -212,13 +212,13 @@ def _show(args: argparse.Namespace, config: Config) -> int:
 def _check(args: argparse.Namespace, config: Config) -> int:
     from .collect import collect, reject_duplicate_ids
 
-    results, walk_problems, found, _, _ = collect(config, datetime.now(UTC))
+    results, walk_problems, found, _ = collect(config, datetime.now(UTC))
     results = reject_duplicate_ids(results)
     problems = list(walk_problems)
     rejected = 0
     for result in results:
         problems.extend(result.problems)
-        if result.entries is None and not result.skipped:
+        if result.article is None and not result.skipped:
             rejected += 1
     _print_problems(problems)
     print(f"feedwright: checked {found} posts: {rejected} rejected, {len(problems)} problems")

@@ -1,12 +1,14 @@
-"""Post files → PostResults: read, mark up and split each changed post, in worker processes.
+"""Post files → PostIndexes: read, mark up and split each changed post, in worker processes.
 
-Unchanged files are taken from the cache. The main process keeps only each entry's
-header (no summary, no HTML) so memory does not grow with the site; the bodies go to
-the cache, from which the render stage fetches just those that a changed feed holds.
+Unchanged files are taken from the cache. The main process keeps only each post's
+index (index.py: ids, dates, tags, fingerprints) so memory does not grow with the
+site; headers and bodies go to the cache, from which the render stage fetches just
+those that a changed feed holds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 from collections.abc import Callable, Iterator
@@ -14,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import index
 from .cache import Cache, FileStamp, dumps
 from .config import Config
 from .markup import MarkdownRenderer, to_html
-from .model import Entry, Post, PostEntries, Problem
+from .model import Entry, Post, PostEntries, PostIndex, Problem
 from .posts import read_post, shown_path
 from .scan import scan
 from .split import article_entry, split_post, wants_split
@@ -25,8 +28,6 @@ from .workers import worker_pool
 
 # Below this many posts to process, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
-# (post id, entry index) → (post file, its content hash): where an entry's body lives.
-Where = dict[tuple[str, int], tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ def fill_bodies(paths: list[str], config: Config, now: datetime, cache: Cache, j
         if cached is None or cached[2] != digest or result.entries is None:
             continue  # changed or gone since it was read: the next run reads it again
         header, bodies = _strip(result)
-        cache.store(FileStamp(key, cached[0], cached[1]), digest, dumps(header), bodies)
+        ref = index.encode(result.entries, result.problems, result.skipped, digest)
+        cache.store(FileStamp(key, cached[0], cached[1]), digest, dumps(header.entries), ref, bodies)
 
 
 # --- the build ----------------------------------------------------------------------------------
@@ -139,83 +141,73 @@ def collect(
     jobs: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
     scanned: tuple[dict[str, FileStamp], list[Problem]] | None = None,
-) -> tuple[list[PostResult], list[Problem], int, Where, int]:
+) -> tuple[list[PostIndex], list[Problem], int, int]:
     """Read, mark up and split every post, reusing the cache for files that did not change.
 
-    Returns the results (headers only when a cache holds the bodies), problems of the
-    walk, the number of files, where each entry's body lives ((post id, index) →
-    (path, digest)), and how many files were parsed anew.
+    Returns each file's index (sorted by path), problems of the walk, the number of
+    files, and how many files were parsed anew.
     """
     stamps, problems = scanned if scanned is not None else scan(config)
     known = cache.stamps() if cache else {}
     todo: list[str] = []
-    digests: dict[str, str] = {}
     fresh: list[str] = []
     for key, stamp in stamps.items():
         cached = known.get(key)
         if cached is not None and cached[:2] == (stamp.size, stamp.mtime_ns):
             fresh.append(key)
-            digests[key] = cached[2]
         elif cached is not None and cached[0] == stamp.size and _digest(Path(key)) == cached[2]:
             # Touched but not changed (a checkout, a copy): same bytes, same result.
             assert cache is not None
             cache.restamp(stamp)
             fresh.append(key)
-            digests[key] = cached[2]
         else:
             todo.append(key)
-    results: dict[str, PostResult] = {}
+    results: dict[str, PostIndex] = {}
     if cache is not None:
         cache.forget(set(known) - set(stamps))
-        for key, result in cache.load_results(fresh):
-            results[key] = result  # type: ignore[assignment]
+        for key, blob in cache.load_index(fresh):
+            # An unreadable row is no result: the file is read again below.
+            with contextlib.suppress(ValueError, TypeError, EOFError):
+                results[key] = index.decode(key, blob)
     todo.extend(key for key in fresh if key not in results)
     defer = cache is not None
     for done, (key, digest, result) in enumerate(_process_all(sorted(todo), config, now, jobs, defer), 1):
         if progress is not None:
             progress("posts", done, len(todo))
-        digests[key] = digest
-        if cache is None:
-            results[key] = result
-            continue
-        header, bodies = _strip(result)
-        if result.deferred:
-            bodies = []
-        if result.skipped != "future":
-            # A post dated in the future must be read again later: its day will come.
-            cache.store(stamps[key], digest, dumps(header), bodies)
-        else:
-            cache.forget([key])
-        results[key] = header
-    ordered = [results[key] for key in sorted(results)]
-    where: Where = {}
-    for result in ordered:
-        if result.entries is not None:
-            for entry in (result.entries.article, *result.entries.items):
-                where[(entry.post_id, entry.index)] = (result.path, digests.get(result.path, ""))
-    return ordered, problems, len(stamps), where, len(todo)
+        ref = index.encode(result.entries, result.problems, result.skipped, digest)
+        if cache is not None:
+            header, bodies = _strip(result)
+            if result.deferred:
+                bodies = []
+            if result.skipped != "future":
+                # A post dated in the future must be read again later: its day will come.
+                cache.store(stamps[key], digest, dumps(header.entries), ref, bodies)
+            else:
+                cache.forget([key])
+        # Made from the bytes the cache keeps, so a cold run plans from exactly what a warm run loads.
+        results[key] = index.decode(key, ref)
+    return [results[key] for key in sorted(results)], problems, len(stamps), len(todo)
 
 
-def reject_duplicate_ids(results: list[PostResult]) -> list[PostResult]:
+def reject_duplicate_ids(results: list[PostIndex]) -> list[PostIndex]:
     """Two posts with one id would be one entry to readers: keep the first file, reject the second."""
     owner: dict[str, str] = {}
-    kept: list[PostResult] = []
+    kept: list[PostIndex] = []
     for result in results:
-        if result.entries is None:
+        if result.article is None:
             kept.append(result)
             continue
-        ids = {result.entries.article.id, *(e.id for e in result.entries.items)}
+        ids = {result.article.id, *(e.id for e in result.items)}
         clash = next((owner[i] for i in sorted(ids) if i in owner), None)
         if clash is not None:
-            source = result.entries.article.source
             problem = Problem(
-                source,
-                f"has the same id/permalink as {clash} ({result.entries.article.id}); give one of them"
+                result.source,
+                f"has the same id/permalink as {clash} ({result.article.id}); give one of them"
                 " its own 'permalink' or 'slug'",
             )
-            kept.append(PostResult(result.path, None, (*result.problems, problem)))
+            kept.append(PostIndex(result.path, (*result.problems, problem)))
             continue
         for i in ids:
-            owner[i] = result.entries.article.source
+            owner[i] = result.source
         kept.append(result)
     return kept

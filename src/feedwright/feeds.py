@@ -1,4 +1,4 @@
-"""Entries → the feeds that exist (site, articles, per tag, per category), each sorted and limited."""
+"""Post indexes → the feeds that exist (site, articles, per tag, per category), each sorted and limited."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from .config import Config
-from .model import Entry, FeedKind, FeedSpec, PostEntries
+from .model import EntryRef, FeedKind, FeedSpec, PostIndex
 from .slug import slugify
 from .urls import FILENAMES, feed_url
 
@@ -17,10 +17,10 @@ class _Group:
     kind: FeedKind
     key: str
     name: str
-    entries: list[Entry]
+    entries: list[EntryRef]
 
 
-def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
+def sort_entries(entries: Iterable[EntryRef]) -> list[EntryRef]:
     """Newest first; equal times ordered by id, so the order never depends on reading order."""
     return sorted(entries, key=lambda e: e.sort_key)
 
@@ -30,8 +30,8 @@ def _display_name(spellings: Counter[str]) -> str:
     return min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
-def _grouped(entries: Sequence[Entry], kind: FeedKind) -> list[_Group]:
-    members: dict[str, dict[str, Entry]] = defaultdict(dict)
+def _grouped(entries: Sequence[EntryRef], kind: FeedKind) -> list[_Group]:
+    members: dict[str, dict[str, EntryRef]] = defaultdict(dict)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     slugs: dict[str, str] = {}  # a popular tag is on thousands of entries; slug it once
     for entry in entries:
@@ -45,7 +45,9 @@ def _grouped(entries: Sequence[Entry], kind: FeedKind) -> list[_Group]:
     return [_Group(kind, key, _display_name(spellings[key]), list(members[key].values())) for key in sorted(members)]
 
 
-def _spec(config: Config, kind: FeedKind, path: str, key: str, title: str, desc: str, entries: list[Entry]) -> FeedSpec:
+def _spec(
+    config: Config, kind: FeedKind, path: str, key: str, title: str, desc: str, entries: list[EntryRef]
+) -> FeedSpec[EntryRef]:
     limit = {
         "site": config.limits.site,
         "articles": config.limits.articles,
@@ -68,12 +70,12 @@ def _spec(config: Config, kind: FeedKind, path: str, key: str, title: str, desc:
     )
 
 
-def plan_feeds(posts: Sequence[PostEntries], config: Config) -> list[FeedSpec]:
+def plan_feeds(posts: Sequence[PostIndex], config: Config) -> list[FeedSpec[EntryRef]]:
     """Every feed the build writes, in a fixed order: site, articles, categories, tags."""
     site = config.site
     # Sorted once here: groups and archives are filled in this order, so each feed comes out sorted.
     items = sort_entries(_unique([e for p in posts for e in p.items]))
-    articles = sort_entries(_unique([p.article for p in posts]))
+    articles = sort_entries(_unique([p.article for p in posts if p.article is not None]))
     archives = _archives(items, config) if config.archive else []
     home = _spec(config, "site", "", "", site.title, site.description, items)
     if archives:
@@ -98,17 +100,17 @@ def plan_feeds(posts: Sequence[PostEntries], config: Config) -> list[FeedSpec]:
     return specs + archives
 
 
-def _archives(items: list[Entry], config: Config) -> list[FeedSpec]:
+def _archives(items: list[EntryRef], config: Config) -> list[FeedSpec[EntryRef]]:
     """RFC 5005 archive documents, one per month that has entries, chained oldest to newest.
 
     A month's document changes only when an entry in it changes, or once when the next
     month's first entry arrives and gives it a next-archive link; the newest month is open.
     """
-    months: dict[str, list[Entry]] = defaultdict(list)
+    months: dict[str, list[EntryRef]] = defaultdict(list)
     for entry in items:
         months[entry.published.astimezone(config.tz).strftime("%Y-%m")].append(entry)
     keys = sorted(months)
-    specs: list[FeedSpec] = []
+    specs: list[FeedSpec[EntryRef]] = []
     for i, month in enumerate(keys):
         links: list[tuple[str, str]] = [("current", "")]
         if i > 0:
@@ -128,9 +130,9 @@ def _archives(items: list[Entry], config: Config) -> list[FeedSpec]:
     return specs
 
 
-def _unique(entries: list[Entry]) -> list[Entry]:
+def _unique(entries: list[EntryRef]) -> list[EntryRef]:
     """One entry per id: readers drop or merge entries that share one, so the build must not emit two."""
-    seen: dict[str, Entry] = {}
+    seen: dict[str, EntryRef] = {}
     for entry in entries:
         seen.setdefault(entry.id, entry)
     return list(seen.values())

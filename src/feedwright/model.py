@@ -1,11 +1,11 @@
-"""The records that flow through the pipeline: Problem, Post, Entry, FeedSpec."""
+"""The records that flow through the pipeline: Problem, Post, Entry, EntryRef, PostIndex, FeedSpec."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 Severity = Literal["error", "warning"]
 FeedKind = Literal["site", "articles", "tag", "category", "archive"]
@@ -94,9 +94,53 @@ class PostEntries:
     problems: tuple[Problem, ...] = ()
 
 
+@dataclass(slots=True)
+class EntryRef:
+    """What choosing feeds needs of an entry, and no text: a large site's worth loads in a blink.
+
+    Feeds are planned with these; only the entries of a feed about to be written are
+    read in full (see publish.py). Treated as immutable, but not frozen: a frozen
+    dataclass costs several times as much to make, and a site has tens of thousands.
+    """
+
+    id: str
+    # Newest first, then by id: the order of every feed (see Entry.sort_key).
+    sort_key: tuple[float, str]
+    published: datetime
+    updated: datetime
+    tags: tuple[str, ...]
+    categories: tuple[str, ...]
+    post_id: str
+    index: int
+    # The post file it comes from, under which the cache keeps its header and body.
+    path: str
+    # A hash of all a feed shows of the entry (its header and its file's content hash).
+    print: str
+
+
+@dataclass(slots=True)
+class PostIndex:
+    """One post file as the planning stage sees it: its entries' refs, or why it has none."""
+
+    path: str
+    problems: tuple[Problem, ...]
+    skipped: str | None = None
+    # The post's path as problem lines show it.
+    source: str = ""
+    # None when the post was rejected or skipped.
+    article: EntryRef | None = None
+    items: tuple[EntryRef, ...] = ()
+
+
+E = TypeVar("E", Entry, EntryRef)
+
+
 @dataclass(frozen=True)
-class FeedSpec:
-    """One feed set (Atom, RSS, JSON) to write: its place, its names, its entries."""
+class FeedSpec(Generic[E]):
+    """One feed set (Atom, RSS, JSON) to write: its place, its names, its entries.
+
+    Planned with EntryRefs; publish.py fills in the Entries of the feeds it renders.
+    """
 
     path: str
     kind: FeedKind
@@ -105,7 +149,7 @@ class FeedSpec:
     description: str
     home_url: str
     self_urls: dict[str, str]
-    entries: tuple[Entry, ...]
+    entries: tuple[E, ...]
     total: int
     # Feed-level links to other feeds, (rel, that feed's path): RFC 5005 prev-archive/next-archive/current.
     links: tuple[tuple[str, str], ...] = ()
