@@ -6,13 +6,18 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
+import nh3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
+from feedwright import markup
 from feedwright.build import BuildOptions, run_build
-from feedwright.config import Config
+from feedwright.config import Config, SanitizeConfig
 
 from .conftest import NOW, write_post
 
@@ -173,3 +178,90 @@ def test_feeds_served_under_another_url(tmp_path: Path, make_config: Callable[..
     assert parsed.entries[0].link == "https://linux.cn/article-1-1.html"
     opml = (out / "feeds.opml").read_text(encoding="utf-8")
     assert 'xmlUrl="https://cdn.example.org/feeds/atom.xml"' in opml
+
+
+# --- markup: the fast paths give what the plain calls gave ---------------------------------------
+
+
+def _sanitize_reference(html: str, config: SanitizeConfig) -> str:
+    """sanitize as first written: nh3.clean with the host filter on every call."""
+    hosts = {h.lower() for h in config.iframe_hosts}
+
+    def keep(tag: str, attr: str, value: str) -> str | None:
+        if tag == "iframe" and attr == "src":
+            parts = urlsplit(value)
+            if parts.scheme != "https" or (parts.hostname or "").lower() not in hosts:
+                return None
+        return value
+
+    cleaned = nh3.clean(
+        html,
+        tags=markup._ALLOWED_TAGS,
+        attributes=markup._ALLOWED_ATTRS,
+        url_schemes=markup._SAFE_SCHEMES,
+        attribute_filter=keep,
+        link_rel=None,
+        strip_comments=True,
+    )
+    return markup._EMPTY_IFRAME.sub("", cleaned)
+
+
+SANITIZE_CONFIGS = [
+    SanitizeConfig(),
+    SanitizeConfig(iframe_hosts=("Player.Vimeo.COM", "evil.example")),
+    SanitizeConfig(iframe_hosts=()),
+]
+HTML_CASES = [
+    "",
+    "plain text, no tags",
+    '<p>Hi <a href="https://example.org/" title="t" onclick="x()">a</a></p>',
+    '<iframe src="https://www.youtube.com/embed/x" width="560" allowfullscreen></iframe>',
+    '<IFRAME SRC="https://WWW.YOUTUBE.COM/embed/x"></IFRAME>',
+    '<IfRaMe src="http://www.youtube.com/embed/x"></iFrAmE>after',
+    '<iframe src="https://evil.example/x" title="t"></iframe><p>kept</p>',
+    '<iframe src="https://player.vimeo.com/v/1"></iframe><iframe src="javascript:alert(1)"></iframe>',
+    "<iframe srcdoc='<script>alert(1)</script>'></iframe>",
+    '<iframe\nsrc="https://player.bilibili.com/x"\n></iframe>',
+    '<a href="javascript:alert(1)">j</a><a href="JaVaScRiPt:alert(1)">J</a><a href="java&#09;script:x">t</a>',
+    '<a href="&#106;avascript:alert(1)">entity</a><img src="data:image/png;base64,AAAA" alt="d">',
+    "<script>alert(1)</script><style>p{}</style><!-- comment --><p style='color:red'>s</p>",
+    '<a title="&lt;iframe x&gt;">attr that reads like a tag</a></iframe>',
+    '<p title="<iframe>">x</p><iframe src="https://evil.example/"></iframe>',
+    "<svg><iframe src='https://evil.example/'></iframe></svg><math><iframe></iframe></math>",
+    '<video src="https://example.org/v.mp4" poster="https://example.org/p.jpg" controls></video>',
+    '<table><tr><td align="left" colspan="2" onmouseover="x">c</td></tr></table><code class="lang-py">x</code>',
+    "<div><p>unclosed <b>bold <i>both</p></div>&amp; &lt;iframe&gt; &#x3C;iframe&#x3E;",
+    '<a href="https://example.org/?a=1&amp;b=2" rel="nofollow" name="n">q</a><ol start="3"><li>x</li></ol>',
+    "<\x00iframe src='https://evil.example/'></iframe><ifr\x00ame src='https://evil.example/'></ifr\x00ame>",
+    "<İframe src='https://evil.example/'></iframe><ıframe src='https://evil.example/'></ıframe>",
+]
+
+
+@pytest.mark.parametrize("config", SANITIZE_CONFIGS, ids=["default", "other-hosts", "no-hosts"])
+@pytest.mark.parametrize("html", HTML_CASES)
+def test_sanitize_matches_the_plain_nh3_call(html: str, config: SanitizeConfig) -> None:
+    assert markup.sanitize(html, config) == _sanitize_reference(html, config)
+
+
+HTML_PARTS = st.sampled_from(
+    ["<iframe", "<IFRAME", "<IfRaMe", "</iframe>", "</IFRAME>", "<a", "</a>", "<img", "<p>", "</p>", "<div",
+     "<script>", "</script>", "<video", "<source", "<!--", "-->", ">", " ", "\n", "\t", "/>",
+     ' src="https://www.youtube.com/embed/1"', " src='https://WWW.YOUTUBE.COM/x'", " SRC=https://player.vimeo.com/v",
+     ' src="http://www.youtube.com/x"', ' src="https://evil.example/x"', ' src="javascript:alert(1)"',
+     ' src="//www.youtube.com/x"', ' href="javascript:alert(1)"', ' href="JAVASCRIPT:x"', ' href="/relative"',
+     ' href="https://example.org/?a=1&amp;b=2"', ' onclick="x()"', ' title="&lt;iframe&gt;"', ' title="<iframe>"',
+     ' width="1"', ' allowfullscreen', ' style="color:red"', " id=x", "&amp;", "&lt;", "&#105;frame", "text", "中文"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts=st.lists(HTML_PARTS | st.text(max_size=5), max_size=30), which=st.sampled_from(SANITIZE_CONFIGS))
+def test_sanitize_matches_the_plain_nh3_call_on_random_html(parts: list[str], which: SanitizeConfig) -> None:
+    html = "".join(parts)
+    assert markup.sanitize(html, which) == _sanitize_reference(html, which)
+
+
+def test_sanitize_still_filters_iframes_and_can_be_off() -> None:
+    html = '<p>x</p><iframe src="https://evil.example/"></iframe><IFRAME src="https://www.youtube.com/e"></IFRAME>'
+    assert markup.sanitize(html, SanitizeConfig()) == '<p>x</p><iframe src="https://www.youtube.com/e"></iframe>'
+    assert markup.sanitize(html, SanitizeConfig(enabled=False)) == html
