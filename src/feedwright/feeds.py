@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from .config import Config
 from .model import EntryRef, FeedKind, FeedSpec, PostIndex
 from .slug import slugify
-from .urls import FILENAMES, feed_url
+from .urls import feed_urls
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def _spec(
         "archive": len(entries),
     }[kind]
     ordered = entries  # sorted once by plan_feeds; every group keeps that order
-    self_urls = {fmt: feed_url(config.feeds_url, path, fmt) for fmt in FILENAMES}
+    self_urls = feed_urls(config.feeds_url, path)
     return FeedSpec(
         path=path,
         kind=kind,

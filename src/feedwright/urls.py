@@ -16,3 +16,9 @@ def feed_file(path: str, fmt: str) -> str:
 def feed_url(base_url: str, path: str, fmt: str) -> str:
     """Slugs keep Chinese letters; URLs carry them percent-encoded so every reader can fetch them."""
     return base_url + quote(feed_file(path, fmt))
+
+
+def feed_urls(base_url: str, path: str) -> dict[str, str]:
+    """feed_url for every format; the folder is quoted once, as a site plans thousands of feeds."""
+    folder = f"{quote(path)}/" if path else ""
+    return {fmt: f"{base_url}{folder}{name}" for fmt, name in FILENAMES.items()}
