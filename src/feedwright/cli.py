@@ -174,8 +174,8 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace, config: Config) -> int:
-    from .collect import process_post
     from .markup import MarkdownRenderer
+    from .process import process_post
 
     path: Path = args.post
     if not path.is_file():

@@ -10,104 +10,28 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import index
 from .cache import Cache, FileStamp, dumps
 from .config import Config
-from .markup import MarkdownRenderer, to_html
-from .model import Entry, Post, PostEntries, PostIndex, Problem
-from .posts import read_post, shown_path
-from .scan import scan
-from .split import article_entry, split_post, wants_split
-from .workers import worker_pool
+from .model import Entry, PostEntries, PostIndex, Problem
+from .scan import file_digest, scan
 
-# Below this many posts to process, starting worker processes costs more than it saves.
-PARALLEL_MIN = 48
-
-
-@dataclass(frozen=True)
-class PostResult:
-    """One file after read, markup and split: its entries or why it has none."""
-
-    path: str
-    entries: PostEntries | None
-    problems: tuple[Problem, ...]
-    skipped: str | None = None
-    # The Markdown was not rendered yet: the entries carry no summary or HTML (see process_file).
-    deferred: bool = False
-
-
-def process_post(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
-    html = to_html(renderer, post.body, post.permalink, config.sanitize)
-    return split_post(post, html, config)
-
-
-def process_file(
-    path: Path, config: Config, now: datetime, renderer: MarkdownRenderer, defer: bool = False
-) -> PostResult:
-    """Read, mark up and split one file; with `defer`, an unsplit post's Markdown is left for later.
-
-    Which feeds hold an article follows from its front matter alone, so its Markdown need
-    only be rendered when a feed that holds it is written (about a quarter of the posts of
-    a large site are in no feed at all). A digest is always split now: its items, and
-    so its tags, come from its text.
-    """
-    result = read_post(path, config, now, display=shown_path(path))
-    if result.post is None:
-        return PostResult(str(path), None, result.problems, result.skipped)
-    if defer and not wants_split(result.post, config):
-        article = article_entry(result.post, "")
-        return PostResult(str(path), PostEntries(article, (article,)), result.problems, deferred=True)
-    entries = process_post(result.post, config, renderer)
-    return PostResult(str(path), entries, (*result.problems, *entries.problems))
-
-
-# --- worker processes -------------------------------------------------------------------------
-
-
-def _work(job: tuple[list[str], Config, datetime, bool]) -> list[tuple[str, str, PostResult]]:
-    """One batch in a worker process; one Markdown instance serves the whole batch."""
-    paths, config, now, defer = job
-    renderer = MarkdownRenderer()
-    return [(p, _digest(Path(p)), process_file(Path(p), config, now, renderer, defer)) for p in paths]
-
-
-def _digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _process_all(
-    paths: list[str], config: Config, now: datetime, jobs: int, defer: bool = False
-) -> Iterator[tuple[str, str, PostResult]]:
-    """Process posts, in worker processes when there are enough; results in input order."""
-    if jobs <= 1 or len(paths) < PARALLEL_MIN:
-        renderer = MarkdownRenderer()
-        for p in paths:
-            yield p, _digest(Path(p)), process_file(Path(p), config, now, renderer, defer)
-        return
-    size = max(8, min(64, len(paths) // (jobs * 8) or 8))
-    with worker_pool(jobs) as pool:
-        for batch in pool.map(_work, ((chunk, config, now, defer) for chunk in _chunks(paths, size))):
-            yield from batch
+if TYPE_CHECKING:
+    from .process import PostResult
 
 
 def fill_bodies(paths: list[str], config: Config, now: datetime, cache: Cache, jobs: int) -> None:
     """Render the deferred Markdown of these posts into the cache, before feeds that hold them are written."""
+    if not paths:
+        return
+    from .process import process_all
+
     stamps = cache.stamps()
-    for key, digest, result in _process_all(sorted(paths), config, now, jobs):
+    for key, digest, result in process_all(sorted(paths), config, now, jobs):
         cached = stamps.get(key)
         if cached is None or cached[2] != digest or result.entries is None:
             continue  # changed or gone since it was read: the next run reads it again
@@ -155,7 +79,7 @@ def collect(
         cached = known.get(key)
         if cached is not None and cached[:2] == (stamp.size, stamp.mtime_ns):
             fresh.append(key)
-        elif cached is not None and cached[0] == stamp.size and _digest(Path(key)) == cached[2]:
+        elif cached is not None and cached[0] == stamp.size and file_digest(key) == cached[2]:
             # Touched but not changed (a checkout, a copy): same bytes, same result.
             assert cache is not None
             cache.restamp(stamp)
@@ -170,8 +94,7 @@ def collect(
             with contextlib.suppress(ValueError, TypeError, EOFError):
                 results[key] = index.decode(key, blob)
     todo.extend(key for key in fresh if key not in results)
-    defer = cache is not None
-    for done, (key, digest, result) in enumerate(_process_all(sorted(todo), config, now, jobs, defer), 1):
+    for done, (key, digest, result) in enumerate(_process(sorted(todo), config, now, jobs, cache is not None), 1):
         if progress is not None:
             progress("posts", done, len(todo))
         ref = index.encode(result.entries, result.problems, result.skipped, digest)
@@ -187,6 +110,16 @@ def collect(
         # Made from the bytes the cache keeps, so a cold run plans from exactly what a warm run loads.
         results[key] = index.decode(key, ref)
     return [results[key] for key in sorted(results)], problems, len(stamps), len(todo)
+
+
+def _process(
+    paths: list[str], config: Config, now: datetime, jobs: int, defer: bool
+) -> Iterator[tuple[str, str, PostResult]]:
+    if not paths:
+        return
+    from .process import process_all
+
+    yield from process_all(paths, config, now, jobs, defer)
 
 
 def reject_duplicate_ids(results: list[PostIndex]) -> list[PostIndex]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from .cache import FileStamp
 from .config import Config
 from .model import Problem
@@ -16,3 +18,12 @@ def scan(config: Config) -> tuple[dict[str, FileStamp], list[Problem]]:
     found, problems = walk_posts(folder)
     stamps = {path: FileStamp(path, st.st_size, st.st_mtime_ns) for path, st in found}
     return stamps, problems
+
+
+def file_digest(path: str) -> str:
+    """The hash of a file's bytes: what tells a touched file from a changed one ('' if unreadable)."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return ""
