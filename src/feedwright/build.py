@@ -143,8 +143,9 @@ def _build(
     snapshot = _snapshot(config_fp, scanned[0], options)
     if _replay(cache, snapshot, out_dir, report):
         return
-    # A run killed while publishing never stores a snapshot, so its leftovers are always met here.
-    remove_leftovers(out_dir)
+    # Only a run killed while publishing leaves temporary files; it never clears this mark.
+    if cache.get_meta("publishing") != "":
+        remove_leftovers(out_dir)
     # Imported here, past the replay: Markdown, lxml and feedgen cost a no-op cron run more than its work.
     from .collect import collect, fill_bodies, reject_duplicate_ids
     from .feeds import plan_feeds
@@ -195,6 +196,7 @@ def _build(
     previous_pages = cache.get_meta("pages")
     cache.set_meta("snapshot", "")
     cache.set_meta("pages", "")
+    cache.set_meta("publishing", "1")
     cache.commit()
     writer = BatchWriter(out_dir)
     try:
@@ -225,6 +227,7 @@ def _build(
     waiting = any(r.skipped == "future" for r in results)
     cache.set_meta("snapshot", "" if waiting else snapshot)
     cache.set_meta("report", dumps((report.problems, _counts(report), sorted(files))).hex())
+    cache.set_meta("publishing", "")
     cache.commit()
 
 
