@@ -94,17 +94,19 @@ def render_index(specs: Sequence[FeedSpec], config: Config) -> bytes:
         f'<p>Every feed of this site. To subscribe to all of them at once, import <a href="{OPML_FILENAME}"'
         f' type="text/x-opml">{OPML_FILENAME}</a> into your feed reader.</p>\n</header>\n<main>'
     )
+    # A popular tag's spelling is on thousands of rows' entries: slug each spelling once per page.
+    slugs: dict[str, str] = {}
     if site_specs:
-        body.append(_section("site", "Site", [_row(s, config, formats) for s in site_specs]))
+        body.append(_section("site", "Site", [_row(s, config, formats, slugs) for s in site_specs]))
     if categories or tags:
         body.append(
             '<p id="filter" hidden><label>Filter categories and tags<br>'
             '<input type="search" autocomplete="off" spellcheck="false"></label></p>'
         )
     if categories:
-        body.append(_section("categories", "Categories", [_row(s, config, formats) for s in categories]))
+        body.append(_section("categories", "Categories", [_row(s, config, formats, slugs) for s in categories]))
     if tags:
-        body.append(_section("tags", "Tags", [_row(s, config, formats) for s in tags]))
+        body.append(_section("tags", "Tags", [_row(s, config, formats, slugs) for s in tags]))
     body.append("</main>")
     if categories or tags:
         body.append(f"<script>\n{_SCRIPT}\n</script>")
@@ -162,14 +164,21 @@ def render_opml(specs: Sequence[FeedSpec], config: Config) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def display_name(spec: FeedSpec, config: Config) -> str:
-    """What a person calls the feed's tag or category, in the spelling its entries use most."""
+def display_name(spec: FeedSpec, config: Config, slugs: dict[str, str] | None = None) -> str:
+    """What a person calls the feed's tag or category, in the spelling its entries use most.
+
+    `slugs` remembers the slug of each spelling across calls.
+    """
     if spec.kind in _SITE_LABELS:
         return _SITE_LABELS[spec.kind][0]
+    known = {} if slugs is None else slugs
     spellings: Counter[str] = Counter()
     for entry in spec.entries:
         for name in entry.tags if spec.kind == "tag" else entry.categories:
-            if slugify(name) == spec.key:
+            slug = known.get(name)
+            if slug is None:
+                slug = known[name] = slugify(name)
+            if slug == spec.key:
                 spellings[name] += 1
     if spellings:
         # Ties go to the alphabetically first spelling, as in feeds.py, so the name never flips.
@@ -216,8 +225,8 @@ def _section(ident: str, heading: str, rows: list[str]) -> str:
     )
 
 
-def _row(spec: FeedSpec, config: Config, formats: list[str]) -> str:
-    name = display_name(spec, config)
+def _row(spec: FeedSpec, config: Config, formats: list[str], slugs: dict[str, str]) -> str:
+    name = display_name(spec, config, slugs)
     if spec.kind in _SITE_LABELS:
         # Site rows are not filtered: they carry no data-name for the script to match.
         attrs = f'class="feed" data-kind="{spec.kind}"'
@@ -231,8 +240,9 @@ def _row(spec: FeedSpec, config: Config, formats: list[str]) -> str:
     else:
         day = spec.updated.astimezone(config.tz).date().isoformat()
         when = f'updated <time class="updated" datetime="{day}">{day}</time>'
+    folder = f"{_e(quote(spec.path))}/" if spec.path else ""
     links = " ".join(
-        f'<a href="{_e(_relative_href(spec, fmt))}" type="{_MEDIA_TYPES[fmt]}">{_FORMAT_LABELS[fmt]}</a>'
+        f'<a href="{folder}{_e(RENDERERS[fmt][0])}" type="{_MEDIA_TYPES[fmt]}">{_FORMAT_LABELS[fmt]}</a>'
         for fmt in formats
     )
     meta = f'<span class="meta"><span class="count" data-count="{spec.total}">{count}</span> · {when}</span>'
