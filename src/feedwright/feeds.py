@@ -46,7 +46,14 @@ def _grouped(entries: Sequence[EntryRef], kind: FeedKind) -> list[_Group]:
 
 
 def _spec(
-    config: Config, kind: FeedKind, path: str, key: str, title: str, desc: str, entries: list[EntryRef]
+    config: Config,
+    kind: FeedKind,
+    path: str,
+    key: str,
+    title: str,
+    desc: str,
+    entries: list[EntryRef],
+    name: str = "",
 ) -> FeedSpec[EntryRef]:
     limit = {
         "site": config.limits.site,
@@ -67,6 +74,7 @@ def _spec(
         self_urls=self_urls,
         entries=tuple(ordered[:limit]),
         total=len(ordered),
+        name=name,
     )
 
 
@@ -95,6 +103,7 @@ def plan_feeds(posts: Sequence[PostIndex], config: Config) -> list[FeedSpec[Entr
                     f"{site.title} · {group.name}",
                     f"{site.title}: posts under the {label} “{group.name}”",
                     group.entries,
+                    group.name,
                 )
             )
     return specs + archives

@@ -153,6 +153,8 @@ class FeedSpec(Generic[E]):
     total: int
     # Feed-level links to other feeds, (rel, that feed's path): RFC 5005 prev-archive/next-archive/current.
     links: tuple[tuple[str, str], ...] = ()
+    # A tag's or category's name as its entries spell it most (the feed's title uses it); '' otherwise.
+    name: str = ""
 
     @property
     def updated(self) -> datetime | None:

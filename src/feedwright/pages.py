@@ -6,7 +6,6 @@ unchanged site rebuilds them byte for byte and write-if-changed leaves them alon
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
@@ -18,7 +17,6 @@ from lxml import etree
 from .config import Config
 from .model import FeedSpec
 from .render import RENDERERS
-from .slug import slugify
 from .text import clean_line
 
 _MEDIA_TYPES: dict[str, str] = {
@@ -94,19 +92,17 @@ def render_index(specs: Sequence[FeedSpec], config: Config) -> bytes:
         f'<p>Every feed of this site. To subscribe to all of them at once, import <a href="{OPML_FILENAME}"'
         f' type="text/x-opml">{OPML_FILENAME}</a> into your feed reader.</p>\n</header>\n<main>'
     )
-    # A popular tag's spelling is on thousands of rows' entries: slug each spelling once per page.
-    slugs: dict[str, str] = {}
     if site_specs:
-        body.append(_section("site", "Site", [_row(s, config, formats, slugs) for s in site_specs]))
+        body.append(_section("site", "Site", [_row(s, config, formats) for s in site_specs]))
     if categories or tags:
         body.append(
             '<p id="filter" hidden><label>Filter categories and tags<br>'
             '<input type="search" autocomplete="off" spellcheck="false"></label></p>'
         )
     if categories:
-        body.append(_section("categories", "Categories", [_row(s, config, formats, slugs) for s in categories]))
+        body.append(_section("categories", "Categories", [_row(s, config, formats) for s in categories]))
     if tags:
-        body.append(_section("tags", "Tags", [_row(s, config, formats, slugs) for s in tags]))
+        body.append(_section("tags", "Tags", [_row(s, config, formats) for s in tags]))
     body.append("</main>")
     if categories or tags:
         body.append(f"<script>\n{_SCRIPT}\n</script>")
@@ -164,26 +160,12 @@ def render_opml(specs: Sequence[FeedSpec], config: Config) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def display_name(spec: FeedSpec, config: Config, slugs: dict[str, str] | None = None) -> str:
-    """What a person calls the feed's tag or category, in the spelling its entries use most.
-
-    `slugs` remembers the slug of each spelling across calls.
-    """
+def display_name(spec: FeedSpec, config: Config) -> str:
+    """What a person calls the feed: its tag or category as its entries spell it most (see feeds.py)."""
     if spec.kind in _SITE_LABELS:
         return _SITE_LABELS[spec.kind][0]
-    known = {} if slugs is None else slugs
-    spellings: Counter[str] = Counter()
-    for entry in spec.entries:
-        for name in entry.tags if spec.kind == "tag" else entry.categories:
-            slug = known.get(name)
-            if slug is None:
-                slug = known[name] = slugify(name)
-            if slug == spec.key:
-                spellings[name] += 1
-    if spellings:
-        # Ties go to the alphabetically first spelling, as in feeds.py, so the name never flips.
-        name = min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-    else:
+    name = spec.name
+    if not name:
         prefix = f"{config.site.title} · "
         name = spec.title.removeprefix(prefix) if spec.title.startswith(prefix) else spec.title
     return clean_line(name) or spec.key
@@ -225,8 +207,8 @@ def _section(ident: str, heading: str, rows: list[str]) -> str:
     )
 
 
-def _row(spec: FeedSpec, config: Config, formats: list[str], slugs: dict[str, str]) -> str:
-    name = display_name(spec, config, slugs)
+def _row(spec: FeedSpec, config: Config, formats: list[str]) -> str:
+    name = display_name(spec, config)
     if spec.kind in _SITE_LABELS:
         # Site rows are not filtered: they carry no data-name for the script to match.
         attrs = f'class="feed" data-kind="{spec.kind}"'
