@@ -45,13 +45,15 @@ def encode(entries: PostEntries | None, problems: tuple[Problem, ...], skipped: 
 
 def decode(path: str, blob: bytes) -> PostIndex:
     shown, skipped, source, article, items = marshal.loads(blob)
-    problems = tuple(Problem(p, message, severity, line) for p, message, severity, line in shown)
+    problems = tuple(Problem(*p) for p in shown) if shown else ()
     if article is None:
         return PostIndex(path, problems, skipped)
     ref = _ref(article, path)
-    return PostIndex(
-        path, problems, skipped, source, ref, tuple(ref if row == article else _ref(row, path) for row in items)
-    )
+    if len(items) == 1 and items[0] == article:
+        refs: tuple[EntryRef, ...] = (ref,)
+    else:
+        refs = tuple(_ref(row, path) for row in items)
+    return PostIndex(path, problems, skipped, source, ref, refs)
 
 
 def _row(entry: Entry, digest: str) -> _Row:
@@ -70,14 +72,15 @@ def _row(entry: Entry, digest: str) -> _Row:
 
 
 def _ref(row: _Row, path: str) -> EntryRef:
+    # marshal gives back tuples as tuples: tags and categories need no copy.
     entry_id, sort_time, published, updated, tags, categories, post_id, index, print_ = row
     return EntryRef(
         entry_id,
         (sort_time, entry_id),
         datetime.fromisoformat(published),
         datetime.fromisoformat(updated),
-        tuple(tags),
-        tuple(categories),
+        tags,
+        categories,
         post_id,
         index,
         path,
