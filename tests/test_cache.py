@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from feedwright import pages
 from feedwright.build import BuildOptions, cache_path, run_build
 from feedwright.cache import Cache
 from feedwright.config import Config
@@ -192,3 +193,31 @@ def test_a_future_post_appears_when_its_time_comes(tmp_path: Path, make_config: 
     assert report.posts_skipped == 0
     assert report.posts_read == 2
     assert b"Later" in (config.output_dir() / "atom.xml").read_bytes()
+
+
+def test_pages_are_rendered_only_when_what_they_show_changes(
+    tmp_path: Path, make_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    post = posts / "one.md"
+    post.write_text("---\ntitle: One\ndate: 2024-01-05\ntags: [Linux]\n---\n\nBody.\n", "utf-8")
+    (posts / "two.md").write_text("---\ntitle: Two\ndate: 2024-01-06\ntags: [Linux]\n---\n\nBody.\n", "utf-8")
+    config = make_config(posts)
+    run_build(config, BuildOptions(now=NOW))
+    rendered: list[int] = []
+    real = pages.render_index
+
+    def counting(*args: object) -> bytes:
+        rendered.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "render_index", counting)
+    post.write_text(post.read_text("utf-8").replace("Body.", "Another body."), "utf-8")
+    report = run_build(config, BuildOptions(now=NOW))
+    assert report.files_written > 0
+    assert rendered == []
+    post.write_text(post.read_text("utf-8").replace("[Linux]", "[Linux, Rust]"), "utf-8")
+    run_build(config, BuildOptions(now=NOW))
+    assert rendered == [1]
+    assert b"tags/rust/atom.xml" in (config.output_dir() / "index.html").read_bytes()

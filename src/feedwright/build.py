@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from .cache import Cache, FileStamp, dumps, loads
 from .config import Config
-from .model import Problem
+from .model import EntryRef, FeedSpec, Problem
 from .output import BatchWriter, atomic_write, build_lock, remove_feed_files, remove_leftovers
 from .scan import scan
 
@@ -201,8 +201,7 @@ def _build(
     writer = BatchWriter(out_dir)
     try:
         tally = render_stale(stale, config, writer, cache, cache.path, jobs, options.progress)
-        # The pages list every feed; they change only when some feed's fingerprint does.
-        pages_print = hashlib.sha256(repr(sorted(fingerprints.items())).encode()).hexdigest()
+        pages_print = _pages_print(specs, config_fp)
         pages = (("index.html", render_index), (OPML_FILENAME, render_opml))
         files.extend(name for name, _ in pages)
         if previous_pages == pages_print and all((out_dir / name).is_file() for name, _ in pages):
@@ -229,6 +228,15 @@ def _build(
     cache.set_meta("report", dumps((report.problems, _counts(report), sorted(files))).hex())
     cache.set_meta("publishing", "")
     cache.commit()
+
+
+def _pages_print(specs: list[FeedSpec[EntryRef]], config_fp: str) -> str:
+    """What index.html and feeds.opml show of the feeds: names, counts, dates and places.
+
+    An edit that changes none of these (most edits of a post's text) leaves both pages as they are.
+    """
+    shown = [(s.path, s.kind, s.key, s.title, s.name, s.total, s.updated) for s in specs]
+    return hashlib.sha256(repr((config_fp, shown)).encode()).hexdigest()
 
 
 _COUNTED = ("posts_found", "posts_read", "posts_rejected", "posts_skipped", "entries", "feeds")
