@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from html import escape, unescape
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import nh3
@@ -265,3 +267,123 @@ def test_sanitize_still_filters_iframes_and_can_be_off() -> None:
     html = '<p>x</p><iframe src="https://evil.example/"></iframe><IFRAME src="https://www.youtube.com/e"></IFRAME>'
     assert markup.sanitize(html, SanitizeConfig()) == '<p>x</p><iframe src="https://www.youtube.com/e"></iframe>'
     assert markup.sanitize(html, SanitizeConfig(enabled=False)) == html
+
+
+def _absolutize_reference(html: str, page_url: str) -> str:
+    """absolutize as first written: every URL unescaped, resolved with urljoin and escaped again."""
+
+    def fix(match: re.Match[str]) -> str:
+        raw = match.group("dq")
+        if raw is None:
+            raw = match.group("sq") if match.group("sq") is not None else match.group("uq")
+        url = unescape(raw).strip()
+        if url.startswith("#"):
+            absolute = page_url.split("#", 1)[0] + url
+        elif urlsplit(url).scheme:
+            absolute = url
+        else:
+            absolute = urljoin(page_url, url)
+        return f'{match.group("pre")}"{escape(absolute, quote=True)}"'
+
+    return markup._URL_ATTR.sub(fix, html)
+
+
+PAGE_URLS = [
+    "https://linux.cn/article-1-1.html",
+    "https://linux.cn/blog/2024/01/post/",
+    "HTTPS://User@Linux.CN:8443/a/b?x=1#top",
+    "http://example.org",
+    "https:///no-host",
+    "http:",
+    "https://example.org/a;p?q#f",
+    "ftp://example.org/dir/",
+    "/relative/page.html",
+    "",
+    "https://[::1]/x",
+    "https://例子.测试/文章",
+]
+URL_CASES = [
+    "https://example.org/a/b?c=d#e",
+    "http://example.org",
+    "HTTPS://EXAMPLE.ORG/x",
+    "https://example.org/a&amp;b",
+    "https://example.org/a b",
+    " https://example.org/x ",
+    "https://exa mple.org/",
+    "https://[::1]:8080/x",
+    "https://例子.测试/文章",
+    "https://example.org/文章",
+    "https://user:pw@example.org:99/x",
+    "https://example.org/\x01x",
+    "//cdn.example.org/x.js",
+    "/data/attachment/a.jpg",
+    "/",
+    "/a/../b",
+    "/a/./b",
+    "/a/..",
+    "/.hidden",
+    "/a//b",
+    "/a;p",
+    "/a?",
+    "/a?q=1",
+    "/a#",
+    "/a#frag",
+    "/a\tb",
+    "/a\nb",
+    "/a%2e%2e/b",
+    "/文章/图.png",
+    "/a&amp;b",
+    "/a&quot;b",
+    "/a\x7fb",
+    "/a\u00a0",
+    "relative/x.png",
+    "../up.png",
+    "./here",
+    "?only=query",
+    "#frag",
+    "",
+    "mailto:a@example.org",
+    "javascript:alert(1)",
+    "data:image/png;base64,AAAA",
+]
+
+
+def _attributes(url: str) -> list[str]:
+    escaped = escape(url, quote=True)
+    return [f'<a href="{escaped}">x</a>', f"<img src='{escaped}'>", f"<img SRC = {escaped or 'x'}>"]
+
+
+@pytest.mark.parametrize("page_url", PAGE_URLS)
+def test_absolutize_matches_urljoin(page_url: str) -> None:
+    for url in URL_CASES:
+        for html in [f'<a href="{url}">raw</a>', *_attributes(url)]:
+            try:
+                expected = _absolutize_reference(html, page_url)
+            except ValueError as exc:
+                with pytest.raises(ValueError, match=re.escape(str(exc))):
+                    markup.absolutize(html, page_url)
+            else:
+                assert markup.absolutize(html, page_url) == expected, (html, page_url)
+
+
+URL_PARTS = st.sampled_from(
+    ["https://", "http://", "HTTP://", "//", "/", "/", "./", "../", "/.", "..", ".", "a", "b.jpg", "例", "?", "#",
+     ";", "&amp;", "&", "&#47;", " ", "\t", "\n", "\x00", "\x7f", "[", "]", ":", "@", "%2e", "example.org", "x=1"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    url=st.lists(URL_PARTS | st.text(max_size=3), max_size=12).map("".join),
+    page_url=st.sampled_from(PAGE_URLS) | st.lists(URL_PARTS, max_size=8).map("".join),
+    quote=st.sampled_from(['"', "'", ""]),
+)
+def test_absolutize_matches_urljoin_on_random_urls(url: str, page_url: str, quote: str) -> None:
+    html = f"<p><a href={quote}{url}{quote}>x</a> <img src={quote}{url}{quote}></p>"
+    try:
+        expected = _absolutize_reference(html, page_url)
+    except ValueError:
+        with pytest.raises(ValueError):
+            markup.absolutize(html, page_url)
+    else:
+        assert markup.absolutize(html, page_url) == expected

@@ -21,6 +21,11 @@ _URL_ATTR = re.compile(
     r"""(?P<pre>\s(?:href|src|poster|cite)\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s"'>]+))""",
     re.IGNORECASE,
 )
+# An http(s) URL that absolutize writes back unchanged: no entity, space or quote, and a plain
+# ASCII host, which urlsplit can never refuse (it raises for unbalanced brackets or odd Unicode).
+_PLAIN_ABSOLUTE = re.compile(r"""https?://[A-Za-z0-9._~!$()*+,;=:@%-]*(?:[/?#][^\s&<>"']*)?""")
+# A path from the site's root that urljoin would only put after scheme://host.
+_PLAIN_PATH = re.compile(r"/[^/\x00-\x20;?#][^\x00-\x20;?#]*")
 _IFRAME_TAG = re.compile(r"<iframe", re.IGNORECASE)
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.IGNORECASE | re.DOTALL)
 _SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "ftps", "tel", "magnet", "xmpp", "irc", "ircs"}
@@ -57,14 +62,22 @@ class MarkdownRenderer:
 
 def absolutize(html: str, page_url: str) -> str:
     """Every href/src resolved against the page it appears on, as a browser would."""
+    root = _site_root(page_url)
 
     def fix(match: re.Match[str]) -> str:
         raw = match.group("dq")
+        if raw is not None and _PLAIN_ABSOLUTE.fullmatch(raw):
+            # Most links are already absolute: unescaping, stripping and escaping would give them back as they are.
+            return match.group(0)
         if raw is None:
             raw = match.group("sq") if match.group("sq") is not None else match.group("uq")
         url = unescape(raw).strip()
         if url.startswith("#"):
             absolute = page_url.split("#", 1)[0] + url
+        elif root is not None and _PLAIN_PATH.fullmatch(url) and "/." not in url:
+            # What urljoin returns for such a path, without its parsing: no dot segments to remove,
+            # no params, query or fragment that it could drop when empty.
+            absolute = root + url
         elif urlsplit(url).scheme:
             absolute = url
         else:
@@ -72,6 +85,17 @@ def absolutize(html: str, page_url: str) -> str:
         return f'{match.group("pre")}"{escape(absolute, quote=True)}"'
 
     return _URL_ATTR.sub(fix, html)
+
+
+def _site_root(page_url: str) -> str | None:
+    """scheme://host, as urljoin puts it before a path from the root; None where urljoin would do more."""
+    try:
+        parts = urlsplit(page_url)
+    except ValueError:  # urljoin raises it too, if a relative URL needs it
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def sanitize(html: str, config: SanitizeConfig) -> str:
