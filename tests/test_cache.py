@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import sqlite3
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from feedwright import pages
+from feedwright import feeds, pages
 from feedwright.build import BuildOptions, cache_path, run_build
 from feedwright.cache import Cache
 from feedwright.config import Config
@@ -221,3 +222,43 @@ def test_pages_are_rendered_only_when_what_they_show_changes(
     run_build(config, BuildOptions(now=NOW))
     assert rendered == [1]
     assert b"tags/rust/atom.xml" in (config.output_dir() / "index.html").read_bytes()
+
+
+def test_touching_posts_without_changing_them_replays_the_last_run(
+    corpus_copy: Path, make_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_config(corpus_copy)
+    first = run_build(config, BuildOptions(now=NOW))
+    expected = snapshot(config.output_dir())
+    for post in sorted(corpus_copy.rglob("*.md"))[::10]:
+        os.utime(post, ns=(post.stat().st_mtime_ns + 10**9,) * 2)  # what a fresh checkout does
+    planned: list[int] = []
+    real_plan = feeds.plan_feeds
+    monkeypatch.setattr(feeds, "plan_feeds", lambda *a: planned.append(1) or real_plan(*a))
+    second = run_build(config, BuildOptions(now=NOW))
+    # Same bytes as last time: not even the feeds are planned again.
+    assert planned == []
+    assert second.posts_parsed == 0
+    assert second.feeds_rendered == 0
+    assert (second.posts_read, second.entries, second.feeds) == (first.posts_read, first.entries, first.feeds)
+    assert [p.format() for p in second.problems] == [p.format() for p in first.problems]
+    assert snapshot(config.output_dir()) == expected
+    # The new stats were kept: the next run needs not even hash those files.
+    assert cache_stamps_match(config, corpus_copy)
+    # Bytes changed under an old size and a touched stat are still seen.
+    victim = sorted(corpus_copy.rglob("*.md"))[0]
+    text = victim.read_text("utf-8")
+    victim.write_text(text.replace("a", "b", 1), "utf-8")
+    third = run_build(config, BuildOptions(now=NOW))
+    assert third.posts_parsed == 1
+    assert planned == [1]
+
+
+def cache_stamps_match(config: Config, posts: Path) -> bool:
+    db = sqlite3.connect(cache_path(config))
+    try:
+        rows = {p: (s, m) for p, s, m in db.execute("SELECT path, size, mtime_ns FROM posts")}
+    finally:
+        db.close()
+    files = list(posts.rglob("*.md"))
+    return len(rows) == len(files) and all(rows.get(str(f)) == (f.stat().st_size, f.stat().st_mtime_ns) for f in files)

@@ -24,7 +24,7 @@ from .cache import Cache, FileStamp, dumps, loads
 from .config import Config
 from .model import EntryRef, FeedSpec, Problem
 from .output import BatchWriter, atomic_write, build_lock, remove_feed_files, remove_leftovers
-from .scan import scan
+from .scan import compare, scan
 
 MANIFEST = ".feedwright-manifest.json"
 
@@ -141,8 +141,18 @@ def _build(
 ) -> None:
     scanned = scan(config)
     snapshot = _snapshot(config_fp, scanned[0], options)
-    if _replay(cache, snapshot, out_dir, report):
+    if cache.get_meta("snapshot") == snapshot and _replay(cache, out_dir, report):
         return
+    changes = compare(scanned[0], cache.stamps())
+    if not changes.todo and not changes.gone:
+        # Files were only touched (a checkout, a copy): if their bytes are the last run's, so is the output.
+        content = _content_print(config_fp, options, changes.digests)
+        if cache.get_meta("content") == content and _replay(cache, out_dir, report):
+            for stamp in changes.touched:
+                cache.restamp(stamp)
+            cache.set_meta("snapshot", snapshot)
+            cache.commit()
+            return
     # Only a run killed while publishing leaves temporary files; it never clears this mark.
     if cache.get_meta("publishing") != "":
         remove_leftovers(out_dir)
@@ -152,7 +162,7 @@ def _build(
     from .pages import OPML_FILENAME, render_index, render_opml
     from .publish import feed_files, render_stale, stale_feeds
 
-    results, walk_problems, found, parsed = collect(config, now, cache, jobs, options.progress, scanned)
+    results, walk_problems, found, parsed = collect(config, now, cache, jobs, options.progress, scanned, changes)
     results = reject_duplicate_ids(results)
     report.problems.extend(walk_problems)
     report.posts_found = found
@@ -195,6 +205,7 @@ def _build(
     cache.set_feed_fingerprints({k: v for k, v in previous.items() if k not in stale_paths})
     previous_pages = cache.get_meta("pages")
     cache.set_meta("snapshot", "")
+    cache.set_meta("content", "")
     cache.set_meta("pages", "")
     cache.set_meta("publishing", "1")
     cache.commit()
@@ -225,6 +236,8 @@ def _build(
     # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
     waiting = any(r.skipped == "future" for r in results)
     cache.set_meta("snapshot", "" if waiting else snapshot)
+    stored = {path: digest for path, (_, _, digest) in cache.stamps().items()}
+    cache.set_meta("content", "" if waiting else _content_print(config_fp, options, stored))
     cache.set_meta("report", dumps((report.problems, _counts(report), sorted(files))).hex())
     cache.set_meta("publishing", "")
     cache.commit()
@@ -255,13 +268,19 @@ def _snapshot(config_fp: str, stamps: dict[str, FileStamp], options: BuildOption
     return h.hexdigest()
 
 
-def _replay(cache: Cache, snapshot: str, out_dir: Path, report: BuildReport) -> bool:
-    """A run over exactly the files and config of the last one: report what it reported, touch nothing.
+def _content_print(config_fp: str, options: BuildOptions, digests: dict[str, str]) -> str:
+    """What a build's output depends on, read from the posts' bytes: config and every file's hash."""
+    h = hashlib.sha256(repr((config_fp, options.prune)).encode())
+    for key in sorted(digests):
+        h.update(f"{key}\0{digests[key]}\n".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _replay(cache: Cache, out_dir: Path, report: BuildReport) -> bool:
+    """A run over the same posts and config as the last one: report what it reported, touch nothing.
 
     Every output file must still be there; one deleted by hand makes this a full run again.
     """
-    if cache.get_meta("snapshot") != snapshot:
-        return False
     try:
         problems, counts, files = loads(bytes.fromhex(cache.get_meta("report") or ""))  # type: ignore[misc]
     except (ValueError, TypeError, EOFError, pickle.UnpicklingError):

@@ -18,7 +18,7 @@ from . import index
 from .cache import Cache, FileStamp, dumps
 from .config import Config
 from .model import Entry, PostEntries, PostIndex, Problem
-from .scan import file_digest, scan
+from .scan import Changes, compare, scan
 
 if TYPE_CHECKING:
     from .process import PostResult
@@ -65,6 +65,7 @@ def collect(
     jobs: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
     scanned: tuple[dict[str, FileStamp], list[Problem]] | None = None,
+    changes: Changes | None = None,
 ) -> tuple[list[PostIndex], list[Problem], int, int]:
     """Read, mark up and split every post, reusing the cache for files that did not change.
 
@@ -72,23 +73,15 @@ def collect(
     files, and how many files were parsed anew.
     """
     stamps, problems = scanned if scanned is not None else scan(config)
-    known = cache.stamps() if cache else {}
-    todo: list[str] = []
-    fresh: list[str] = []
-    for key, stamp in stamps.items():
-        cached = known.get(key)
-        if cached is not None and cached[:2] == (stamp.size, stamp.mtime_ns):
-            fresh.append(key)
-        elif cached is not None and cached[0] == stamp.size and file_digest(key) == cached[2]:
-            # Touched but not changed (a checkout, a copy): same bytes, same result.
-            assert cache is not None
-            cache.restamp(stamp)
-            fresh.append(key)
-        else:
-            todo.append(key)
+    if changes is None:
+        changes = compare(stamps, cache.stamps() if cache else {})
+    todo = list(changes.todo)
+    fresh = list(changes.digests)
     results: dict[str, PostIndex] = {}
     if cache is not None:
-        cache.forget(set(known) - set(stamps))
+        for stamp in changes.touched:
+            cache.restamp(stamp)
+        cache.forget(changes.gone)
         for key, blob in cache.load_index(fresh):
             # An unreadable row is no result: the file is read again below.
             with contextlib.suppress(ValueError, TypeError, EOFError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 
 from .cache import FileStamp
 from .config import Config
@@ -27,3 +28,33 @@ def file_digest(path: str) -> str:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return ""
+
+
+@dataclass
+class Changes:
+    """How the posts folder differs from what the cache holds."""
+
+    # Every file whose bytes the cache holds → their hash; touched files included.
+    digests: dict[str, str] = field(default_factory=dict)
+    # Same bytes under a new stat (a checkout, a copy): the cache needs only the new stat.
+    touched: list[FileStamp] = field(default_factory=list)
+    # New or changed files: they must be read.
+    todo: list[str] = field(default_factory=list)
+    # Cached files that are no more.
+    gone: list[str] = field(default_factory=list)
+
+
+def compare(stamps: dict[str, FileStamp], known: dict[str, tuple[int, int, str]]) -> Changes:
+    """Sort the files into unchanged, touched, changed and gone; reads only files whose stat moved."""
+    changes = Changes()
+    for key, stamp in stamps.items():
+        cached = known.get(key)
+        if cached is not None and cached[:2] == (stamp.size, stamp.mtime_ns):
+            changes.digests[key] = cached[2]
+        elif cached is not None and cached[0] == stamp.size and file_digest(key) == cached[2]:
+            changes.digests[key] = cached[2]
+            changes.touched.append(stamp)
+        else:
+            changes.todo.append(key)
+    changes.gone = [key for key in known if key not in stamps]
+    return changes
