@@ -311,6 +311,73 @@ def test_batch_refuses_paths_outside(out: Path, tmp_path: Path) -> None:
     assert _temps(tmp_path) == []
 
 
+def test_batch_checks_every_new_folder_for_links_leading_outside(out: Path, tmp_path: Path) -> None:
+    """Folders are checked once per writer; each folder not seen yet still is."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (out / "tags").mkdir()
+    (out / "real").mkdir()
+    (out / "tags" / "evil").symlink_to(outside, target_is_directory=True)
+    (out / "tags" / "alias").symlink_to(out / "real", target_is_directory=True)
+    writer = BatchWriter(out)
+    assert writer.add("tags/a/atom.xml", NEW) is True
+    assert writer.add("tags/a/rss.xml", NEW) is True
+    for relative in ("tags/evil/atom.xml", "tags/evil/new/atom.xml", "tags/a/../evil/x.xml", "tags/a/.x"):
+        with pytest.raises(ValueError):
+            writer.add(relative, NEW)
+    assert writer.add("tags/alias/atom.xml", NEW) is True
+    assert writer.add("tags/alias/rss.xml", NEW) is True
+    writer.commit()
+    assert list(outside.iterdir()) == []
+    assert sorted(_files(out)) == ["real/atom.xml", "real/rss.xml", "tags/a/atom.xml", "tags/a/rss.xml"]
+
+
+def test_batch_staging_one_target_twice_keeps_the_last(out: Path) -> None:
+    writer = BatchWriter(out)
+    assert writer.add("tags/a/atom.xml", OLD) is True
+    assert writer.add("tags/a/atom.xml", NEW) is True
+    assert len(_temps(out)) == 2
+    writer.commit()
+    assert (out / "tags" / "a" / "atom.xml").read_bytes() == NEW
+    assert _temps(out) == []
+
+
+@pytest.mark.parametrize("planted", ["file", "link", "folder"])
+def test_staging_never_opens_what_is_already_at_the_temp_name(out: Path, tmp_path: Path, planted: str) -> None:
+    """Temp names are predictable: a file, link or folder already there is left alone, never written through."""
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    spot = out / f".atom.xml{TMP_MARK}{os.getpid()}"
+    if planted == "file":
+        spot.write_bytes(b"planted")
+    elif planted == "link":
+        spot.symlink_to(victim)
+    else:
+        spot.mkdir()
+    writer = BatchWriter(out)
+    assert writer.add("atom.xml", NEW) is True
+    writer.commit()
+    assert write_if_changed(out, "atom.xml", OLD) is True
+    assert (out / "atom.xml").read_bytes() == OLD
+    assert victim.read_bytes() == b"precious"
+    assert spot.is_symlink() if planted == "link" else spot.exists()
+    if planted == "file":
+        assert spot.read_bytes() == b"planted"
+
+
+def test_remove_leftovers_finds_what_a_killed_batch_staged(out: Path) -> None:
+    """A build killed between staging and commit leaves temp files; the next build's clean-up finds them all."""
+    write_if_changed(out, "atom.xml", OLD)
+    writer = BatchWriter(out)
+    for name in ("atom.xml", "tags/a/atom.xml", "tags/a/feed.json", "index.html"):
+        writer.add(name, NEW)
+    writer.take()  # the process dies here: nothing commits or discards
+    assert len(_temps(out)) == 4
+    assert remove_leftovers(out) == 4
+    assert _temps(out) == []
+    assert (out / "atom.xml").read_bytes() == OLD
+
+
 # --- safe_target ---------------------------------------------------------------------------------
 
 
