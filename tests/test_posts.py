@@ -11,7 +11,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from feedwright import posts
 from feedwright.config import Config
 from feedwright.model import Author, Post
 from feedwright.posts import ReadResult, find_post_files, read_post
@@ -543,3 +547,57 @@ def test_invalid_toml_names_the_file_line(folder: Path, config: Config) -> None:
     assert problem.severity == "error"
     assert problem.line == 4
     assert "not valid TOML" in problem.message
+
+
+# --- the YAML size cap ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "[" + "a," * 20_001 + "]",  # no alias, just many values
+        "{" + "?," * 10_001 + "}",  # an empty key and an empty value per '?,'
+        "\n" + "  - \n" * 20_001,
+    ],
+)
+def test_front_matter_with_too_many_values_is_refused_without_aliases(folder: Path, config: Config, value: str) -> None:
+    result = read(folder, config, front(d=value))
+    assert result.post is None
+    [error] = messages(result, "error")
+    assert "front matter is too large" in error
+
+
+def test_a_small_alias_bomb_is_refused(folder: Path, config: Config) -> None:
+    levels = "".join(f"l{i + 1}: &l{i + 1} [{', '.join([f'*l{i}'] * 10)}]\n" for i in range(5))
+    result = read(folder, config, f"---\ntitle: t\ndate: 2024-01-05\nl0: &l0 x\n{levels}---\nBody\n")
+    assert result.post is None
+    assert "nests aliases" in messages(result, "error")[0]
+
+
+def test_anchors_and_aliases_within_the_cap_are_read(folder: Path, config: Config) -> None:
+    post = post_of(folder, config, "---\ntitle: &t Shared\ndate: 2024-01-05\nsummary: *t\ntags: [a*b, '*']\n---\nB\n")
+    assert (post.title, post.summary, post.tags) == ("Shared", "Shared", ("a*b", "*"))
+
+
+YAML_BITS = st.sampled_from(
+    ["?", ":", "-", ",", "[", "]", "{", "}", " ", "\n", "a", "? ", ": ", "- ", "?,", "?\n", "-\n", "''", "!!str ",
+     "&a ", "|", ">", "#", "\t", "..."]
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(bits=st.lists(YAML_BITS, min_size=1, max_size=60))
+def test_yaml_without_aliases_holds_at_most_three_nodes_per_character(bits: list[str]) -> None:
+    """Why _load_yaml counts nodes only for long front matter or one with '*': short text cannot pass the cap."""
+    text = "".join(bits)
+    loader = posts._FrontMatterLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
+    if node is not None:
+        assert posts._node_count(node) <= 3 * len(text)
+    if not posts._may_be_too_large(text):
+        assert 3 * len(text) <= posts._MAX_YAML_NODES
