@@ -220,9 +220,12 @@ def _read(
     try:
         size = path.stat().st_size
         if size <= limit:
-            # Read at most one byte over the limit: a file may grow after stat().
+            # Read at most one byte over the limit: a file may grow after stat(). read(n) sets aside n
+            # bytes first, so asking for the limit (5 MB) costs more than reading a typical post.
             with path.open("rb") as handle:
-                raw = handle.read(limit + 1)
+                raw = handle.read(size + 1)
+                if len(raw) > size:
+                    raw += handle.read(limit - size)
             size = max(size, len(raw))
         if size > limit:
             raise _Reject(
