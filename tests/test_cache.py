@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import feedparser
 import pytest
 
-from feedwright import feeds, pages
+from feedwright import feeds, pages, process
 from feedwright.build import BuildOptions, cache_path, run_build
 from feedwright.cache import Cache
 from feedwright.config import Config
@@ -262,3 +263,29 @@ def cache_stamps_match(config: Config, posts: Path) -> bool:
         db.close()
     files = list(posts.rglob("*.md"))
     return len(rows) == len(files) and all(rows.get(str(f)) == (f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+
+
+def test_each_post_is_read_once_in_a_cold_build(
+    tmp_path: Path, make_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for n in range(6):
+        (posts / f"p{n}.md").write_text(
+            f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\ntags: [Linux]\n---\n\nBody *{n}*.\n", "utf-8"
+        )
+    config = make_config(posts)
+    read: list[str] = []
+    real = process.read_post
+
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
+        read.append(path.name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(process, "read_post", counting)
+    run_build(config, BuildOptions(now=NOW, jobs=1))
+    # Articles' Markdown waits until a feed needs it; the post parsed the first time is kept for then.
+    assert sorted(read) == [f"p{n}.md" for n in range(6)]
+    parsed = feedparser.parse((config.output_dir() / "atom.xml").read_bytes())
+    assert {e.title: e.content[0].value for e in parsed.entries}["Post 3"] == "<p>Body <em>3</em>.</p>"
+    assert snapshot(config.output_dir()) == cold(config, tmp_path / "cold")

@@ -66,6 +66,9 @@ class Cache:
     @staticmethod
     def _connect(target: str) -> sqlite3.Connection:
         db = sqlite3.connect(target)
+        # Worker processes read saved posts while this connection writes rendered bodies: in WAL
+        # mode readers never wait for the writer. (os.sync() before publishing makes commits durable.)
+        db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.executescript(
             f"""
@@ -75,6 +78,7 @@ class Cache:
             CREATE TABLE IF NOT EXISTS bodies (
                 path TEXT, idx INTEGER, summary TEXT, html BLOB, PRIMARY KEY (path, idx));
             CREATE TABLE IF NOT EXISTS feeds (path TEXT PRIMARY KEY, fingerprint TEXT);
+            CREATE TABLE IF NOT EXISTS saved (path TEXT PRIMARY KEY, post BLOB);
             PRAGMA user_version = {SCHEMA};
             """
         )
@@ -110,6 +114,7 @@ class Cache:
         self, stamp: FileStamp, digest: str, header: bytes, ref: bytes, bodies: list[tuple[int, str, str]]
     ) -> None:
         self._db.execute("DELETE FROM bodies WHERE path = ?", (stamp.path,))
+        self._db.execute("DELETE FROM saved WHERE path = ?", (stamp.path,))
         self._db.execute(
             "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?)",
             (stamp.path, stamp.size, stamp.mtime_ns, digest, header, ref),
@@ -123,6 +128,23 @@ class Cache:
         for path in paths:
             self._db.execute("DELETE FROM posts WHERE path = ?", (path,))
             self._db.execute("DELETE FROM bodies WHERE path = ?", (path,))
+            self._db.execute("DELETE FROM saved WHERE path = ?", (path,))
+
+    def save_post(self, path: str, blob: bytes) -> None:
+        """Keep a deferred post's parsed Post until a feed that holds it is written (see process.py)."""
+        self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?)", (path, blob))
+
+    def saved(self, path: str) -> bytes | None:
+        return _read_saved(self._db, path)
+
+    def store_bodies(self, path: str, bodies: list[tuple[int, str, str]]) -> None:
+        """A deferred post's rendered bodies; its saved Post is then no longer needed."""
+        self._db.execute("DELETE FROM bodies WHERE path = ?", (path,))
+        self._db.executemany(
+            "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)",
+            [(path, idx, summary, zlib.compress(html.encode("utf-8"), 1)) for idx, summary, html in bodies],
+        )
+        self._db.execute("DELETE FROM saved WHERE path = ?", (path,))
 
     def body(self, path: str, idx: int) -> tuple[str, str]:
         return _read_body(self._db, path, idx)
@@ -153,6 +175,11 @@ class Cache:
         self._db.commit()
 
 
+def _read_saved(db: sqlite3.Connection, path: str) -> bytes | None:
+    row = db.execute("SELECT post FROM saved WHERE path = ?", (path,)).fetchone()
+    return None if row is None else bytes(row[0])
+
+
 def _read_header(db: sqlite3.Connection, path: str) -> object:
     row = db.execute("SELECT header FROM posts WHERE path = ?", (path,)).fetchone()
     return None if row is None else pickle.loads(row[0])
@@ -176,6 +203,9 @@ class BodyReader:
 
     def header(self, path: str) -> object:
         return _read_header(self._db, path)
+
+    def saved(self, path: str) -> bytes | None:
+        return _read_saved(self._db, path)
 
     def close(self) -> None:
         self._db.close()

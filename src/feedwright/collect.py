@@ -28,10 +28,21 @@ def fill_bodies(paths: list[str], config: Config, now: datetime, cache: Cache, j
     """Render the deferred Markdown of these posts into the cache, before feeds that hold them are written."""
     if not paths:
         return
-    from .process import process_all
+    from .process import PostResult, process_all, render_saved
 
+    # Worker processes read the saved posts from the cache file.
+    cache.commit()
+    unsaved: list[str] = []
+    for key, entries in render_saved(sorted(paths), config, jobs, cache.path, cache.saved):
+        if entries is None:
+            unsaved.append(key)
+        else:
+            cache.store_bodies(key, _strip(PostResult(key, entries, ()))[1])
+    if not unsaved:
+        return
+    # A cache from before posts were saved, or a row lost: read those files again.
     stamps = cache.stamps()
-    for key, digest, result in process_all(sorted(paths), config, now, jobs):
+    for key, digest, result in process_all(unsaved, config, now, jobs):
         cached = stamps.get(key)
         if cached is None or cached[2] != digest or result.entries is None:
             continue  # changed or gone since it was read: the next run reads it again
@@ -98,6 +109,8 @@ def collect(
             if result.skipped != "future":
                 # A post dated in the future must be read again later: its day will come.
                 cache.store(stamps[key], digest, dumps(header.entries), ref, bodies)
+                if result.saved:
+                    cache.save_post(key, result.saved)
             else:
                 cache.forget([key])
         # Made from the bytes the cache keeps, so a cold run plans from exactly what a warm run loads.

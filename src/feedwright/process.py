@@ -6,11 +6,14 @@ renamed) never imports Markdown, nh3 or lxml: they would cost more than all its 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import pickle
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .cache import BodyReader
 from .config import Config
 from .markup import MarkdownRenderer, to_html
 from .model import Post, PostEntries, Problem
@@ -33,6 +36,9 @@ class PostResult:
     skipped: str | None = None
     # The Markdown was not rendered yet: the entries carry no summary or HTML (see process_file).
     deferred: bool = False
+    # For a deferred post: the Post itself, pickled and compressed, so that rendering its Markdown
+    # later needs no second read and parse of the file (see render_saved).
+    saved: bytes = b""
 
 
 def process_post(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
@@ -55,7 +61,8 @@ def process_file(
         return PostResult(str(path), None, result.problems, result.skipped)
     if defer and not wants_split(result.post, config):
         article = article_entry(result.post, "")
-        return PostResult(str(path), PostEntries(article, (article,)), result.problems, deferred=True)
+        saved = zlib.compress(pickle.dumps(result.post, pickle.HIGHEST_PROTOCOL), 1)
+        return PostResult(str(path), PostEntries(article, (article,)), result.problems, deferred=True, saved=saved)
     entries = process_post(result.post, config, renderer)
     return PostResult(str(path), entries, (*result.problems, *entries.problems))
 
@@ -84,4 +91,40 @@ def process_all(
     size = max(8, min(64, len(paths) // (jobs * 8) or 8))
     with worker_pool(jobs) as pool:
         for batch in pool.map(_work, ((chunk, config, now, defer) for chunk in _chunks(paths, size))):
+            yield from batch
+
+
+def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) -> PostEntries | None:
+    if not blob:
+        return None
+    post = pickle.loads(zlib.decompress(blob))
+    return process_post(post, config, renderer) if isinstance(post, Post) else None
+
+
+def _render_saved(job: tuple[list[str], Config, str]) -> list[tuple[str, PostEntries | None]]:
+    """In a worker: render a batch of saved posts, read from the cache file."""
+    paths, config, cache_file = job
+    reader = BodyReader(Path(cache_file))
+    renderer = MarkdownRenderer()
+    try:
+        return [(p, _render_one(reader.saved(p), config, renderer)) for p in paths]
+    finally:
+        reader.close()
+
+
+def render_saved(
+    paths: list[str], config: Config, jobs: int, cache_file: Path | None, saved: Callable[[str], bytes | None]
+) -> Iterator[tuple[str, PostEntries | None]]:
+    """Render the Markdown of deferred posts from the Posts saved in the cache; None where none is saved.
+
+    Workers read the cache file themselves; without one on disk, the work stays here.
+    """
+    if jobs <= 1 or cache_file is None or len(paths) < PARALLEL_MIN:
+        renderer = MarkdownRenderer()
+        for p in paths:
+            yield p, _render_one(saved(p), config, renderer)
+        return
+    size = max(8, min(64, len(paths) // (jobs * 8) or 8))
+    with worker_pool(jobs) as pool:
+        for batch in pool.map(_render_saved, ((chunk, config, str(cache_file)) for chunk in _chunks(paths, size))):
             yield from batch
