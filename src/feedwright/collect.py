@@ -12,12 +12,14 @@ import contextlib
 import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import index
 from .cache import Cache, FileStamp, dumps
 from .config import Config
 from .model import Entry, PostEntries, PostIndex, Problem
+from .posts import shown_path
 from .scan import Changes, compare, scan
 
 if TYPE_CHECKING:
@@ -140,13 +142,13 @@ def reject_duplicate_ids(results: list[PostIndex]) -> list[PostIndex]:
         clash = next((owner[i] for i in sorted(ids) if i in owner), None)
         if clash is not None:
             problem = Problem(
-                result.source,
-                f"has the same id/permalink as {clash} ({result.article.id}); give one of them"
+                shown_path(Path(result.path)),
+                f"has the same id/permalink as {shown_path(Path(clash))} ({result.article.id}); give one of them"
                 " its own 'permalink' or 'slug'",
             )
             kept.append(PostIndex(result.path, (*result.problems, problem)))
             continue
         for i in ids:
-            owner[i] = result.source
+            owner[i] = result.path
         kept.append(result)
     return kept

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from .config import Config
 from .model import EntryRef, FeedKind, FeedSpec, PostIndex
@@ -22,7 +23,7 @@ class _Group:
 
 def sort_entries(entries: Iterable[EntryRef]) -> list[EntryRef]:
     """Newest first; equal times ordered by id, so the order never depends on reading order."""
-    return sorted(entries, key=lambda e: e.sort_key)
+    return sorted(entries, key=attrgetter("sort_time", "id"))
 
 
 def _display_name(spellings: Counter[str]) -> str:
@@ -31,7 +32,9 @@ def _display_name(spellings: Counter[str]) -> str:
 
 
 def _grouped(entries: Sequence[EntryRef], kind: FeedKind) -> list[_Group]:
-    members: dict[str, dict[str, EntryRef]] = defaultdict(dict)
+    # Lists, not sets: a site's tags hold half a million memberships. Entries come one by one, so
+    # an entry whose two spellings slug alike ('Linux', 'linux') is the list's last one.
+    members: dict[str, list[EntryRef]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     slugs: dict[str, str] = {}  # a popular tag is on thousands of entries; slug it once
     for entry in entries:
@@ -40,9 +43,11 @@ def _grouped(entries: Sequence[EntryRef], kind: FeedKind) -> list[_Group]:
             key = slugs.get(name)
             if key is None:
                 key = slugs[name] = slugify(name)
-            members[key][entry.id] = entry
+            group = members[key]
+            if not group or group[-1] is not entry:
+                group.append(entry)
             spellings[key][name] += 1
-    return [_Group(kind, key, _display_name(spellings[key]), list(members[key].values())) for key in sorted(members)]
+    return [_Group(kind, key, _display_name(spellings[key]), members[key]) for key in sorted(members)]
 
 
 def _spec(

@@ -11,40 +11,39 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from datetime import datetime
+import sys
 
 from .model import Entry, EntryRef, PostEntries, PostIndex, Problem
 
-_Row = tuple[str, float, str, str, tuple[str, ...], tuple[str, ...], str, int, str]
+_Row = tuple[str, float, float, tuple[str, ...], tuple[str, ...], int, bytes]
 
 
-def entry_print(entry: Entry, digest: str) -> str:
+def entry_print(entry: Entry, digest: str) -> bytes:
     """A hash of all a feed shows of the entry; with the same config, same hash → same output.
 
-    The body is covered by the hash of the post file it comes from (`digest`).
+    The body is covered by the hash of the post file it comes from (`digest`). 128 bits:
+    enough against chance collisions, and half the memory of a whole SHA-256 in hex.
     """
     text = repr(
         (entry.id, entry.title, entry.link, entry.published, entry.updated, entry.tags, entry.categories, digest)
     )
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode()).digest()[:16]
 
 
 def encode(entries: PostEntries | None, problems: tuple[Problem, ...], skipped: str | None, digest: str) -> bytes:
     """One post's index, as bytes for the cache."""
     article: _Row | None = None
     items: tuple[_Row, ...] = ()
-    source = ""
     if entries is not None:
         article = _row(entries.article, digest)
         # An article is its own only item: write it once.
         items = tuple(article if e is entries.article else _row(e, digest) for e in entries.items)
-        source = entries.article.source
     shown = tuple((p.path, p.message, p.severity, p.line) for p in problems)
-    return marshal.dumps((shown, skipped, source, article, items))
+    return marshal.dumps((shown, skipped, article, items))
 
 
 def decode(path: str, blob: bytes) -> PostIndex:
-    shown, skipped, source, article, items = marshal.loads(blob)
+    shown, skipped, article, items = marshal.loads(blob)
     problems = tuple(Problem(*p) for p in shown) if shown else ()
     if article is None:
         return PostIndex(path, problems, skipped)
@@ -53,35 +52,30 @@ def decode(path: str, blob: bytes) -> PostIndex:
         refs: tuple[EntryRef, ...] = (ref,)
     else:
         refs = tuple(_ref(row, path) for row in items)
-    return PostIndex(path, problems, skipped, source, ref, refs)
+    return PostIndex(path, problems, skipped, ref, refs)
 
 
 def _row(entry: Entry, digest: str) -> _Row:
     return (
         entry.id,
         entry.sort_key[0],
-        # isoformat keeps the offset, so the instant and its offset both come back exactly.
-        entry.published.isoformat(),
-        entry.updated.isoformat(),
+        entry.updated.timestamp(),
         entry.tags,
         entry.categories,
-        entry.post_id,
         entry.index,
         entry_print(entry, digest),
     )
 
 
 def _ref(row: _Row, path: str) -> EntryRef:
-    # marshal gives back tuples as tuples: tags and categories need no copy.
-    entry_id, sort_time, published, updated, tags, categories, post_id, index, print_ = row
+    entry_id, sort_time, updated_time, tags, categories, index, print_ = row
     return EntryRef(
         entry_id,
-        (sort_time, entry_id),
-        datetime.fromisoformat(published),
-        datetime.fromisoformat(updated),
-        tags,
-        categories,
-        post_id,
+        sort_time,
+        updated_time,
+        # One string object per tag across the whole site, not one per post that carries it.
+        tuple(map(sys.intern, tags)),
+        tuple(map(sys.intern, categories)),
         index,
         path,
         print_,

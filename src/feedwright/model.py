@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 Severity = Literal["error", "warning"]
+# Timedelta arithmetic from here reaches every date datetime can hold, as fromtimestamp() may not.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FeedKind = Literal["site", "articles", "tag", "category", "archive"]
 
 
@@ -100,22 +102,35 @@ class EntryRef:
 
     Feeds are planned with these; only the entries of a feed about to be written are
     read in full (see publish.py). Treated as immutable, but not frozen: a frozen
-    dataclass costs several times as much to make, and a site has tens of thousands.
+    dataclass costs several times as much to make, and a site has hundreds of thousands.
+    Every field is one a site of 100,000 posts holds ~180,000 times: keep them few and small.
     """
 
     id: str
-    # Newest first, then by id: the order of every feed (see Entry.sort_key).
-    sort_key: tuple[float, str]
-    published: datetime
-    updated: datetime
+    # -published.timestamp(): newest first (see sort_key).
+    sort_time: float
+    # updated.timestamp(); the dates themselves are made when asked for (archives, index.html).
+    updated_time: float
     tags: tuple[str, ...]
     categories: tuple[str, ...]
-    post_id: str
     index: int
     # The post file it comes from, under which the cache keeps its header and body.
     path: str
     # A hash of all a feed shows of the entry (its header and its file's content hash).
-    print: str
+    print: bytes
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        """As Entry.sort_key: newest first, then by id."""
+        return (self.sort_time, self.id)
+
+    @property
+    def published(self) -> datetime:
+        return _EPOCH + timedelta(seconds=-self.sort_time)
+
+    @property
+    def updated(self) -> datetime:
+        return _EPOCH + timedelta(seconds=self.updated_time)
 
 
 @dataclass(slots=True)
@@ -125,8 +140,6 @@ class PostIndex:
     path: str
     problems: tuple[Problem, ...]
     skipped: str | None = None
-    # The post's path as problem lines show it.
-    source: str = ""
     # None when the post was rejected or skipped.
     article: EntryRef | None = None
     items: tuple[EntryRef, ...] = ()

@@ -61,7 +61,7 @@ def feed_fingerprint(spec: FeedSpec[EntryRef], config_fp: str) -> str:
     h = hashlib.sha256()
     h.update(repr((config_fp, spec.path, spec.kind, spec.title, spec.description, spec.total, spec.links)).encode())
     for e in spec.entries:
-        h.update(e.print.encode())
+        h.update(e.print)
     return h.hexdigest()
 
 
