@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA = 2
+SCHEMA = 3
 
 
 @dataclass(frozen=True)
