@@ -387,3 +387,55 @@ def test_absolutize_matches_urljoin_on_random_urls(url: str, page_url: str, quot
             markup.absolutize(html, page_url)
     else:
         assert markup.absolutize(html, page_url) == expected
+
+
+_EVERY_EXTENSION = """\
+# Title {#custom .cls}
+
+Term
+:   Definition, with an abbreviation: HTML.
+
+*[HTML]: Hyper Text Markup Language
+
+| a | b |
+|---|:-:|
+| 1 | 2 |
+
+```python
+print("fenced")
+```
+
+A footnote.[^1]
+
+[^1]: The note.
+
+<div markdown="1">*inside* html</div>
+
+3. three
+4. four
+
+* a list
+1. not merged (sane lists)
+
+## 二级标题
+"""
+
+
+@given(st.one_of(st.sampled_from(_EVERY_EXTENSION.split("\n\n")), st.text(max_size=200)))
+@settings(max_examples=60, deadline=None)
+def test_the_renderer_equals_markdown_named_extensions(text: str) -> None:
+    import markdown
+    from markdown.extensions.toc import slugify_unicode
+
+    named = markdown.Markdown(
+        extensions=["extra", "sane_lists", "toc"],
+        extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
+        output_format="html",
+    )
+    renderer = markup.MarkdownRenderer()
+    for body in (text, _EVERY_EXTENSION):
+        named.reset()
+        assert renderer.render(body) == named.convert(body)
+    whole = renderer.render(_EVERY_EXTENSION)
+    for made_by in ("<dl>", "<abbr", "<table>", "<pre><code", 'class="footnote"', "<em>inside</em>", '<ol start="3">'):
+        assert made_by in whole, made_by
