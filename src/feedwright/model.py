@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -169,8 +170,12 @@ class FeedSpec(Generic[E]):
     # A tag's or category's name as its entries spell it most (the feed's title uses it); '' otherwise.
     name: str = ""
 
-    @property
+    @cached_property
     def updated(self) -> datetime | None:
+        """The newest entry's update; asked for several times per feed by the pages, so kept."""
         if not self.entries:
             return None
+        if isinstance(self.entries[0], EntryRef):
+            # One date made from the newest timestamp, not one per entry.
+            return _EPOCH + timedelta(seconds=max(e.updated_time for e in self.entries))  # type: ignore[union-attr]
         return max(e.updated for e in self.entries)
