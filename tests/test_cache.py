@@ -289,3 +289,20 @@ def test_each_post_is_read_once_in_a_cold_build(
     parsed = feedparser.parse((config.output_dir() / "atom.xml").read_bytes())
     assert {e.title: e.content[0].value for e in parsed.entries}["Post 3"] == "<p>Body <em>3</em>.</p>"
     assert snapshot(config.output_dir()) == cold(config, tmp_path / "cold")
+
+
+def test_a_run_that_did_not_finish_is_never_replayed(tmp_path: Path, make_config: Callable[..., Config]) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    good = posts / "good.md"
+    good.write_text("---\ntitle: Good\ndate: 2024-01-05\n---\n\nBody.\n", "utf-8")
+    config = make_config(posts)
+    assert run_build(config, BuildOptions(now=NOW)).aborted is None
+    # Every post broken: the run aborts after the cache took the new posts, and writes nothing.
+    good.write_text("---\ntitle: [oops\n---\n", "utf-8")
+    assert run_build(config, BuildOptions(now=NOW)).aborted is not None
+    # Same bytes, new stat: not the finished run before the abort, whose report says all was well.
+    os.utime(good, ns=(good.stat().st_mtime_ns + 10**9,) * 2)
+    again = run_build(config, BuildOptions(now=NOW))
+    assert again.aborted is not None
+    assert again.exit_code(strict=False) == 1

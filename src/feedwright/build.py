@@ -144,15 +144,18 @@ def _build(
     if cache.get_meta("snapshot") == snapshot and _replay(cache, out_dir, report):
         return
     changes = compare(scanned[0], cache.stamps())
-    if not changes.todo and not changes.gone:
-        # Files were only touched (a checkout, a copy): if their bytes are the last run's, so is the output.
-        content = _content_print(config_fp, options, changes.digests)
-        if cache.get_meta("content") == content and _replay(cache, out_dir, report):
-            for stamp in changes.touched:
-                cache.restamp(stamp)
-            cache.set_meta("snapshot", snapshot)
-            cache.commit()
-            return
+    # Files were at most touched (a checkout, a copy), so every post's bytes are what the cache holds;
+    # if the run that last changed the cache finished, it wrote the output these bytes give.
+    finished = _finished_mark(options)
+    same = not changes.todo and not changes.gone and cache.get_meta("finished") == finished
+    if same and _replay(cache, out_dir, report):
+        for stamp in changes.touched:
+            cache.restamp(stamp)
+        cache.set_meta("snapshot", snapshot)
+        cache.commit()
+        return
+    # From here the cache may change: it describes a finished run again only once this one finishes.
+    cache.set_meta("finished", "")
     # Only a run killed while publishing leaves temporary files; it never clears this mark.
     if cache.get_meta("publishing") != "":
         remove_leftovers(out_dir)
@@ -194,9 +197,8 @@ def _build(
     stale, fingerprints, report.files_unchanged = stale_feeds(
         specs, config, config_fp, cache.feed_fingerprints(), out_dir
     )
-    have = cache.paths_with_bodies()
-    wanted = {e.path for spec in stale for e in spec.entries}
-    fill_bodies(sorted(wanted - have), config, now, cache, jobs)
+    wanted = sorted({e.path for spec in stale for e in spec.entries})
+    fill_bodies(cache.without_bodies(wanted), config, now, cache, jobs)
     # Bodies written by this run must be visible to the worker processes that render feeds.
     cache.commit()
     files = [name for spec in specs for name in feed_files(spec, config)]
@@ -207,7 +209,6 @@ def _build(
     cache.set_feed_fingerprints({k: v for k, v in previous.items() if k not in stale_paths})
     previous_pages = cache.get_meta("pages")
     cache.set_meta("snapshot", "")
-    cache.set_meta("content", "")
     cache.set_meta("pages", "")
     cache.set_meta("publishing", "1")
     cache.commit()
@@ -238,8 +239,7 @@ def _build(
     # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
     waiting = any(r.skipped == "future" for r in results)
     cache.set_meta("snapshot", "" if waiting else snapshot)
-    stored = {path: digest for path, (_, _, digest) in cache.stamps().items()}
-    cache.set_meta("content", "" if waiting else _content_print(config_fp, options, stored))
+    cache.set_meta("finished", "" if waiting else finished)
     cache.set_meta("report", dumps((report.problems, _counts(report), sorted(files))).hex())
     cache.set_meta("publishing", "")
     cache.commit()
@@ -270,12 +270,9 @@ def _snapshot(config_fp: str, stamps: dict[str, FileStamp], options: BuildOption
     return h.hexdigest()
 
 
-def _content_print(config_fp: str, options: BuildOptions, digests: dict[str, str]) -> str:
-    """What a build's output depends on, read from the posts' bytes: config and every file's hash."""
-    h = hashlib.sha256(repr((config_fp, options.prune)).encode())
-    for key in sorted(digests):
-        h.update(f"{key}\0{digests[key]}\n".encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+def _finished_mark(options: BuildOptions) -> str:
+    # --prune shapes output too, and is no part of the config the cache is keyed by.
+    return f"prune={options.prune}"
 
 
 def _replay(cache: Cache, out_dir: Path, report: BuildReport) -> bool:

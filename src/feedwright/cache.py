@@ -113,16 +113,11 @@ class Cache:
     def store(
         self, stamp: FileStamp, digest: str, header: bytes, ref: bytes, bodies: list[tuple[int, str, str]]
     ) -> None:
-        self._db.execute("DELETE FROM bodies WHERE path = ?", (stamp.path,))
-        self._db.execute("DELETE FROM saved WHERE path = ?", (stamp.path,))
         self._db.execute(
             "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?)",
             (stamp.path, stamp.size, stamp.mtime_ns, digest, header, ref),
         )
-        self._db.executemany(
-            "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)",
-            [(stamp.path, idx, summary, zlib.compress(html.encode("utf-8"), 1)) for idx, summary, html in bodies],
-        )
+        self.store_bodies(stamp.path, bodies)
 
     def forget(self, paths: Iterable[str]) -> None:
         for path in paths:
@@ -138,7 +133,7 @@ class Cache:
         return _read_saved(self._db, path)
 
     def store_bodies(self, path: str, bodies: list[tuple[int, str, str]]) -> None:
-        """A deferred post's rendered bodies; its saved Post is then no longer needed."""
+        """A post's rendered bodies, replacing any it had; a saved Post is then no longer needed."""
         self._db.execute("DELETE FROM bodies WHERE path = ?", (path,))
         self._db.executemany(
             "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)",
@@ -154,8 +149,10 @@ class Cache:
         """The database file, or None for a cache held in memory."""
         return self._path
 
-    def paths_with_bodies(self) -> set[str]:
-        return {row[0] for row in self._db.execute("SELECT DISTINCT path FROM bodies")}
+    def without_bodies(self, paths: Iterable[str]) -> list[str]:
+        """Those of these files whose bodies are not rendered yet (their Markdown was deferred)."""
+        query = "SELECT 1 FROM bodies WHERE path = ? LIMIT 1"
+        return [path for path in paths if self._db.execute(query, (path,)).fetchone() is None]
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
