@@ -14,6 +14,10 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import PostEntries
 
 SCHEMA = 3
 
@@ -25,6 +29,16 @@ class FileStamp:
     path: str
     size: int
     mtime_ns: int
+
+
+# (index of the entry in its post, summary, HTML compressed): a body as the cache stores it.
+PackedBody = tuple[int, str, bytes]
+
+
+def pack_bodies(entries: PostEntries) -> list[PackedBody]:
+    """A post's bodies by entry index; an article is index 0 both as the whole post and as its only item."""
+    bodies = {e.index: e for e in (*entries.items, entries.article)}
+    return [(i, bodies[i].summary, zlib.compress(bodies[i].content_html.encode("utf-8"), 1)) for i in sorted(bodies)]
 
 
 class Cache:
@@ -110,9 +124,7 @@ class Cache:
             "UPDATE posts SET size = ?, mtime_ns = ? WHERE path = ?", (stamp.size, stamp.mtime_ns, stamp.path)
         )
 
-    def store(
-        self, stamp: FileStamp, digest: str, header: bytes, ref: bytes, bodies: list[tuple[int, str, str]]
-    ) -> None:
+    def store(self, stamp: FileStamp, digest: str, header: bytes, ref: bytes, bodies: list[PackedBody]) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?)",
             (stamp.path, stamp.size, stamp.mtime_ns, digest, header, ref),
@@ -132,13 +144,10 @@ class Cache:
     def saved(self, path: str) -> bytes | None:
         return _read_saved(self._db, path)
 
-    def store_bodies(self, path: str, bodies: list[tuple[int, str, str]]) -> None:
+    def store_bodies(self, path: str, bodies: list[PackedBody]) -> None:
         """A post's rendered bodies, replacing any it had; a saved Post is then no longer needed."""
         self._db.execute("DELETE FROM bodies WHERE path = ?", (path,))
-        self._db.executemany(
-            "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)",
-            [(path, idx, summary, zlib.compress(html.encode("utf-8"), 1)) for idx, summary, html in bodies],
-        )
+        self._db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)", [(path, *body) for body in bodies])
         self._db.execute("DELETE FROM saved WHERE path = ?", (path,))
 
     def body(self, path: str, idx: int) -> tuple[str, str]:

@@ -9,66 +9,48 @@ those that a changed feed holds.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import index
-from .cache import Cache, FileStamp, dumps
+from .cache import Cache, FileStamp
 from .config import Config
-from .model import Entry, PostEntries, PostIndex, Problem
+from .model import PostIndex, Problem
 from .posts import shown_path
 from .scan import Changes, compare, scan
 
 if TYPE_CHECKING:
-    from .process import PostResult
+    from .process import PostRow
 
 
 def fill_bodies(paths: list[str], config: Config, now: datetime, cache: Cache, jobs: int) -> None:
     """Render the deferred Markdown of these posts into the cache, before feeds that hold them are written."""
     if not paths:
         return
-    from .process import PostResult, process_all, render_saved
+    from .process import process_all, render_saved
 
     # Worker processes read the saved posts from the cache file.
     cache.commit()
     unsaved: list[str] = []
-    for key, entries in render_saved(sorted(paths), config, jobs, cache.path, cache.saved):
-        if entries is None:
+    for key, bodies in render_saved(sorted(paths), config, jobs, cache.path, cache.saved):
+        if bodies is None:
             unsaved.append(key)
         else:
-            cache.store_bodies(key, _strip(PostResult(key, entries, ()))[1])
+            cache.store_bodies(key, bodies)
     if not unsaved:
         return
     # A cache from before posts were saved, or a row lost: read those files again.
     stamps = cache.stamps()
-    for key, digest, result in process_all(unsaved, config, now, jobs):
-        cached = stamps.get(key)
-        if cached is None or cached[2] != digest or result.entries is None:
+    for row in process_all(unsaved, config, now, jobs):
+        cached = stamps.get(row.path)
+        if cached is None or cached[2] != row.digest or not row.has_entries:
             continue  # changed or gone since it was read: the next run reads it again
-        header, bodies = _strip(result)
-        ref = index.encode(result.entries, result.problems, result.skipped, digest)
-        cache.store(FileStamp(key, cached[0], cached[1]), digest, dumps(header.entries), ref, bodies)
+        cache.store(FileStamp(row.path, cached[0], cached[1]), row.digest, row.header, row.ref, row.bodies)
 
 
 # --- the build ----------------------------------------------------------------------------------
-
-
-def _strip(result: PostResult) -> tuple[PostResult, list[tuple[int, str, str]]]:
-    """Split a result into its header (kept in memory) and its bodies (kept in the cache)."""
-    if result.entries is None:
-        return result, []
-    pe = result.entries
-    # An article is index 0 both as the whole post and as its only item; a digest's items are 1..n.
-    bodies = {e.index: (e.index, e.summary, e.content_html) for e in (*pe.items, pe.article)}
-    header = PostEntries(_headless(pe.article), tuple(_headless(e) for e in pe.items), pe.problems)
-    return dataclasses.replace(result, entries=header), [bodies[i] for i in sorted(bodies)]
-
-
-def _headless(entry: Entry) -> Entry:
-    return dataclasses.replace(entry, summary="", content_html="")
 
 
 def collect(
@@ -100,29 +82,23 @@ def collect(
             with contextlib.suppress(ValueError, TypeError, EOFError):
                 results[key] = index.decode(key, blob)
     todo.extend(key for key in fresh if key not in results)
-    for done, (key, digest, result) in enumerate(_process(sorted(todo), config, now, jobs, cache is not None), 1):
+    for done, row in enumerate(_process(sorted(todo), config, now, jobs, cache is not None), 1):
         if progress is not None:
             progress("posts", done, len(todo))
-        ref = index.encode(result.entries, result.problems, result.skipped, digest)
         if cache is not None:
-            header, bodies = _strip(result)
-            if result.deferred:
-                bodies = []
-            if result.skipped != "future":
+            if row.skipped != "future":
                 # A post dated in the future must be read again later: its day will come.
-                cache.store(stamps[key], digest, dumps(header.entries), ref, bodies)
-                if result.saved:
-                    cache.save_post(key, result.saved)
+                cache.store(stamps[row.path], row.digest, row.header, row.ref, row.bodies)
+                if row.saved:
+                    cache.save_post(row.path, row.saved)
             else:
-                cache.forget([key])
+                cache.forget([row.path])
         # Made from the bytes the cache keeps, so a cold run plans from exactly what a warm run loads.
-        results[key] = index.decode(key, ref)
+        results[row.path] = index.decode(row.path, row.ref)
     return [results[key] for key in sorted(results)], problems, len(stamps), len(todo)
 
 
-def _process(
-    paths: list[str], config: Config, now: datetime, jobs: int, defer: bool
-) -> Iterator[tuple[str, str, PostResult]]:
+def _process(paths: list[str], config: Config, now: datetime, jobs: int, defer: bool) -> Iterator[PostRow]:
     if not paths:
         return
     from .process import process_all

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -109,6 +110,9 @@ class ReadResult:
     post: Post | None
     problems: tuple[Problem, ...]
     skipped: str | None = None
+    # SHA-256 of the bytes that were parsed ('' when the file could not be read whole): the cache
+    # keys the result by these very bytes, not by a second read that a writer could race.
+    digest: str = ""
 
 
 class _Reject(Exception):
@@ -193,10 +197,14 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def shown_path(path: Path) -> str:
-    """A path for a problem line, openable from where the build runs; a link is named, not resolved."""
+def shown_path(path: Path, cwd: Path | None = None) -> str:
+    """A path for a problem line, openable from where the build runs; a link is named, not resolved.
+
+    `cwd`: the working folder, resolved, when the caller names many paths (resolving it costs more
+    than the rest).
+    """
     try:
-        return str(path.relative_to(Path.cwd().resolve()))
+        return str(path.relative_to(cwd or Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -206,17 +214,19 @@ def read_post(path: Path, config: Config, now: datetime, display: str | None = N
     shown = display or str(path)
     problems: list[Problem] = []
     try:
-        post, skipped = _read(path, config, now, shown, problems)
+        raw = _read_bytes(path, config.limits.max_post_bytes)
+    except _Reject as exc:
+        return ReadResult(None, (Problem(shown, str(exc), "error", exc.line),))
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        post, skipped = _parse(raw, path, config, now, shown, problems)
     except _Reject as exc:
         problems.append(Problem(shown, str(exc), "error", exc.line))
-        return ReadResult(None, tuple(problems))
-    return ReadResult(post, tuple(problems), skipped)
+        return ReadResult(None, tuple(problems), digest=digest)
+    return ReadResult(post, tuple(problems), skipped, digest)
 
 
-def _read(
-    path: Path, config: Config, now: datetime, shown: str, problems: list[Problem]
-) -> tuple[Post | None, str | None]:
-    limit = config.limits.max_post_bytes
+def _read_bytes(path: Path, limit: int) -> bytes:
     try:
         size = path.stat().st_size
         if size <= limit:
@@ -234,6 +244,12 @@ def _read(
             )
     except OSError as exc:
         raise _Reject(f"cannot read the file: {exc.strerror or exc}") from None
+    return raw
+
+
+def _parse(
+    raw: bytes, path: Path, config: Config, now: datetime, shown: str, problems: list[Problem]
+) -> tuple[Post | None, str | None]:
     text = _decode(raw, shown, problems)
     cleaned, bad = strip_xml_forbidden(text)
     if bad:

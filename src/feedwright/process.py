@@ -1,4 +1,4 @@
-"""One post file → PostResult: read, mark up and split it, in worker processes when there are many.
+"""One post file → PostRow: read, mark up and split it, in worker processes when there are many.
 
 Kept apart from collect.py so that a run that reads no post (one was touched, deleted or
 renamed) never imports Markdown, nh3 or lxml: they would cost more than all its work.
@@ -6,6 +6,7 @@ renamed) never imports Markdown, nh3 or lxml: they would cost more than all its 
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import zlib
 from collections.abc import Callable, Iterator
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .cache import BodyReader
+from . import index
+from .cache import BodyReader, PackedBody, dumps, pack_bodies
 from .config import Config
 from .markup import MarkdownRenderer, to_html
-from .model import Post, PostEntries, Problem
+from .model import Entry, Post, PostEntries, Problem
 from .posts import read_post, shown_path
 from .scan import file_digest
 from .split import article_entry, split_post, wants_split
@@ -27,18 +29,27 @@ PARALLEL_MIN = 48
 
 
 @dataclass(frozen=True)
-class PostResult:
-    """One file after read, markup and split: its entries or why it has none."""
+class PostRow:
+    """One file read, marked up and split, in the form the cache keeps it (made in the worker).
+
+    The main process only stores these bytes and plans from `ref`; making them here spreads
+    the pickling and compression over the workers, and what crosses the pipe is a few
+    compact blobs instead of every entry with its HTML.
+    """
 
     path: str
-    entries: PostEntries | None
-    problems: tuple[Problem, ...]
-    skipped: str | None = None
-    # The Markdown was not rendered yet: the entries carry no summary or HTML (see process_file).
+    digest: str
+    ref: bytes  # index.encode: what planning needs
+    header: bytes  # the entries without their text (None pickled when the file has none)
+    bodies: list[PackedBody]
+    # The Markdown was not rendered yet: no bodies (see process_file).
     deferred: bool = False
     # For a deferred post: the Post itself, pickled and compressed, so that rendering its Markdown
     # later needs no second read and parse of the file (see render_saved).
     saved: bytes = b""
+    # Where the file's own words are wrong, or "future"/"draft": no entries to store.
+    skipped: str | None = None
+    has_entries: bool = False
 
 
 def process_post(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
@@ -47,8 +58,8 @@ def process_post(post: Post, config: Config, renderer: MarkdownRenderer) -> Post
 
 
 def process_file(
-    path: Path, config: Config, now: datetime, renderer: MarkdownRenderer, defer: bool = False
-) -> PostResult:
+    path: Path, config: Config, now: datetime, renderer: MarkdownRenderer, defer: bool = False, cwd: Path | None = None
+) -> PostRow:
     """Read, mark up and split one file; with `defer`, an unsplit post's Markdown is left for later.
 
     Which feeds hold an article follows from its front matter alone, so its Markdown need
@@ -56,22 +67,45 @@ def process_file(
     a large site are in no feed at all). A digest is always split now: its items, and
     so its tags, come from its text.
     """
-    result = read_post(path, config, now, display=shown_path(path))
+    result = read_post(path, config, now, display=shown_path(path, cwd))
+    digest = result.digest or file_digest(str(path))
     if result.post is None:
-        return PostResult(str(path), None, result.problems, result.skipped)
+        return _row(str(path), digest, None, result.problems, result.skipped)
     if defer and not wants_split(result.post, config):
         article = article_entry(result.post, "")
         saved = zlib.compress(pickle.dumps(result.post, pickle.HIGHEST_PROTOCOL), 1)
-        return PostResult(str(path), PostEntries(article, (article,)), result.problems, deferred=True, saved=saved)
+        row = _row(str(path), digest, PostEntries(article, (article,)), result.problems, None)
+        return dataclasses.replace(row, bodies=[], deferred=True, saved=saved)
     entries = process_post(result.post, config, renderer)
-    return PostResult(str(path), entries, (*result.problems, *entries.problems))
+    return _row(str(path), digest, entries, (*result.problems, *entries.problems), None)
 
 
-def _work(job: tuple[list[str], Config, datetime, bool]) -> list[tuple[str, str, PostResult]]:
+def _row(
+    path: str, digest: str, entries: PostEntries | None, problems: tuple[Problem, ...], skipped: str | None
+) -> PostRow:
+    ref = index.encode(entries, problems, skipped, digest)
+    if entries is None:
+        return PostRow(path, digest, ref, dumps(None), [], skipped=skipped)
+    return PostRow(path, digest, ref, dumps(_headless(entries)), pack_bodies(entries), has_entries=True)
+
+
+def _headless(entries: PostEntries) -> PostEntries:
+    """The entries without their text, which the cache keeps apart (bodies) and reads only to render."""
+    article = _strip(entries.article)
+    items = tuple(article if e is entries.article else _strip(e) for e in entries.items)
+    return PostEntries(article, items, entries.problems)
+
+
+def _strip(entry: Entry) -> Entry:
+    return dataclasses.replace(entry, summary="", content_html="")
+
+
+def _work(job: tuple[list[str], Config, datetime, bool]) -> list[PostRow]:
     """One batch in a worker process; one Markdown instance serves the whole batch."""
     paths, config, now, defer = job
     renderer = MarkdownRenderer()
-    return [(p, file_digest(p), process_file(Path(p), config, now, renderer, defer)) for p in paths]
+    cwd = Path.cwd().resolve()
+    return [process_file(Path(p), config, now, renderer, defer, cwd) for p in paths]
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -79,14 +113,10 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-def process_all(
-    paths: list[str], config: Config, now: datetime, jobs: int, defer: bool = False
-) -> Iterator[tuple[str, str, PostResult]]:
+def process_all(paths: list[str], config: Config, now: datetime, jobs: int, defer: bool = False) -> Iterator[PostRow]:
     """Process posts, in worker processes when there are enough; results in input order."""
     if jobs <= 1 or len(paths) < PARALLEL_MIN:
-        renderer = MarkdownRenderer()
-        for p in paths:
-            yield p, file_digest(p), process_file(Path(p), config, now, renderer, defer)
+        yield from _work((paths, config, now, defer))
         return
     size = max(8, min(64, len(paths) // (jobs * 8) or 8))
     with worker_pool(jobs) as pool:
@@ -94,14 +124,14 @@ def process_all(
             yield from batch
 
 
-def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) -> PostEntries | None:
+def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) -> list[PackedBody] | None:
     if not blob:
         return None
     post = pickle.loads(zlib.decompress(blob))
-    return process_post(post, config, renderer) if isinstance(post, Post) else None
+    return pack_bodies(process_post(post, config, renderer)) if isinstance(post, Post) else None
 
 
-def _render_saved(job: tuple[list[str], Config, str]) -> list[tuple[str, PostEntries | None]]:
+def _render_saved(job: tuple[list[str], Config, str]) -> list[tuple[str, list[PackedBody] | None]]:
     """In a worker: render a batch of saved posts, read from the cache file."""
     paths, config, cache_file = job
     reader = BodyReader(Path(cache_file))
@@ -114,8 +144,8 @@ def _render_saved(job: tuple[list[str], Config, str]) -> list[tuple[str, PostEnt
 
 def render_saved(
     paths: list[str], config: Config, jobs: int, cache_file: Path | None, saved: Callable[[str], bytes | None]
-) -> Iterator[tuple[str, PostEntries | None]]:
-    """Render the Markdown of deferred posts from the Posts saved in the cache; None where none is saved.
+) -> Iterator[tuple[str, list[PackedBody] | None]]:
+    """The bodies of deferred posts, rendered from the Posts saved in the cache; None where none is saved.
 
     Workers read the cache file themselves; without one on disk, the work stays here.
     """
