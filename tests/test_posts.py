@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -633,3 +634,22 @@ def test_yaml_without_aliases_holds_at_most_three_nodes_per_character(bits: list
         assert posts._node_count(node) <= 3 * len(text)
     if not posts._may_be_too_large(text):
         assert 3 * len(text) <= posts._MAX_YAML_NODES
+
+
+def test_the_digest_is_of_the_bytes_parsed(folder: Path, config: Config) -> None:
+    """The cache keys a post by its hash: it must be the hash of what was parsed, taken from that read."""
+    text = front(title="Hashed") + "中文 body\n"
+    result = read(folder, config, text)
+    assert result.post is not None
+    assert result.digest == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    rejected = read(folder, config, "---\ntitle: [unclosed\n---\nbody\n", name="bad.md")
+    assert rejected.post is None
+    assert rejected.digest == hashlib.sha256(b"---\ntitle: [unclosed\n---\nbody\n").hexdigest()
+
+
+def test_a_file_over_the_limit_has_no_digest(make_config: Callable[..., Config], folder: Path) -> None:
+    """Its bytes were not all read; the caller hashes the file itself when it needs to."""
+    config = make_config(folder, limits={"max_post_bytes": 100})
+    result = read(folder, config, front() + "x" * 200)
+    assert result.post is None
+    assert result.digest == ""
