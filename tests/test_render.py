@@ -20,6 +20,9 @@ from lxml import etree
 from feedwright import markup
 from feedwright.build import BuildOptions, run_build
 from feedwright.config import Config, SanitizeConfig
+from feedwright.model import Author, Entry, FeedKind, FeedSpec
+from feedwright.render import RENDERERS, render_formats
+from feedwright.urls import feed_urls
 
 from .conftest import NOW, write_post
 
@@ -439,3 +442,56 @@ def test_the_renderer_equals_markdown_named_extensions(text: str) -> None:
     whole = renderer.render(_EVERY_EXTENSION)
     for made_by in ("<dl>", "<abbr", "<table>", "<pre><code", 'class="footnote"', "<em>inside</em>", '<ol start="3">'):
         assert made_by in whole, made_by
+
+
+# --- Atom and RSS written from one FeedGenerator ---------------------------------------------------
+
+
+def _entry(n: int, image: str | None) -> Entry:
+    when = datetime(2024, 3, n, 8, tzinfo=UTC)
+    return Entry(
+        id=f"https://linux.cn/article-{n}-1.html",
+        title=f"Item {n} <&>",
+        link=f"https://linux.cn/article-{n}-1.html" if n % 2 else f"https://linux.cn/a/{n}",
+        published=when,
+        updated=when,
+        authors=(Author("老王"), Author("Ann", "ann@example.org")),
+        tags=("Linux", "Rust"),
+        categories=("硬核观察",),
+        summary=f"Summary {n}",
+        content_html=f"<p>Text {n}</p>",
+        image=image,
+        related=(),
+        post_id=f"https://linux.cn/article-{n}-1.html",
+        index=0,
+        source=f"{n}.md",
+    )
+
+
+@pytest.mark.parametrize("formats", [["atom", "rss", "json"], ["rss", "atom"], ["json", "rss"], ["atom"]])
+@pytest.mark.parametrize("kind", ["tag", "archive"])
+def test_atom_and_rss_from_one_generator_equal_each_written_alone(
+    tmp_path: Path, make_config: Callable[..., Config], formats: list[str], kind: FeedKind
+) -> None:
+    config = make_config(tmp_path, websub={"hub": "https://hub.example.org/"})
+    path = "tags/linux" if kind == "tag" else "archive/2024-03"
+    spec = FeedSpec(
+        path=path,
+        kind=kind,
+        key="linux",
+        title="Linux 中国 · Linux",
+        description="posts under Linux",
+        home_url=config.base_url,
+        self_urls=feed_urls(config.feeds_url, path),
+        entries=(_entry(2, "https://linux.cn/p.webp"), _entry(1, None)),
+        total=2,
+        links=(("prev-archive", "archive/2024-02"),),
+    )
+    together = render_formats(spec, config, formats)
+    alone = [RENDERERS[fmt][1](spec, config) for fmt in formats]
+    assert together == alone
+    for fmt, data in zip(formats, together, strict=True):
+        # Each file names itself and its archive neighbour in its own format, not the other's.
+        other = {"atom": "rss.xml", "rss": "atom.xml", "json": "atom.xml"}[fmt]
+        assert spec.self_urls[fmt].encode() in data
+        assert f"archive/2024-02/{other}".encode() not in data

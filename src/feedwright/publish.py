@@ -21,7 +21,7 @@ from .cache import BodyReader
 from .config import Config
 from .model import Entry, EntryRef, FeedSpec, PostEntries
 from .output import BatchWriter
-from .render import RENDERERS
+from .render import render_formats
 from .urls import ARCHIVE_FORMATS, feed_file
 from .workers import worker_pool
 
@@ -112,8 +112,9 @@ def _render_into(
     out: list[tuple[str, bool, str]] = []
     for spec in specs:
         full = dataclasses.replace(spec, entries=tuple(entries.full(e) for e in spec.entries))
-        for fmt, name in zip(formats(spec, config), feed_files(spec, config), strict=True):
-            out.append((name, writer.add(name, RENDERERS[fmt][1](full, config)), spec.self_urls[fmt]))
+        fmts = formats(spec, config)
+        for fmt, name, data in zip(fmts, feed_files(spec, config), render_formats(full, config, fmts), strict=True):
+            out.append((name, writer.add(name, data), spec.self_urls[fmt]))
     return out
 
 

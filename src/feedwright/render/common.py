@@ -120,19 +120,15 @@ class _EntryExtension:
 
 
 def new_feed(spec: FeedSpec, config: Config, fmt: str) -> FeedGenerator:
+    """A FeedGenerator for `spec`, pointed at its `fmt` file; point_to turns it to the other format."""
     fg = FeedGenerator()
     fg.register_extension("fw", _FeedExtension, _EntryExtension)
-    hub = (("hub", config.websub.hub),) if config.websub.hub else ()
-    linked = tuple((rel, feed_url(config.feeds_url, path, fmt)) for rel, path in spec.links)
-    fg.fw.links = (*hub, *linked)
     fg.fw.archive = spec.kind == "archive"
     fg.title(spec.title)
     fg.description(spec.description or spec.title)
     fg.subtitle(spec.description or spec.title)
     fg.id(spec.self_urls.get("atom") or spec.home_url)
-    fg.link(href=spec.self_urls[fmt], rel="self")
-    # The RSS channel <link> is whichever link was added last, so the home page goes last.
-    fg.link(href=spec.home_url, rel="alternate")
+    point_to(fg, spec, config, fmt)
     fg.language(config.site.language)
     fg.generator("feedwright", uri=GENERATOR_URI, version=__version__)
     if config.site.author.name:
@@ -147,6 +143,15 @@ def new_feed(spec: FeedSpec, config: Config, fmt: str) -> FeedGenerator:
     for entry in spec.entries:
         add_entry(fg, entry, config)
     return fg
+
+
+def point_to(fg: FeedGenerator, spec: FeedSpec, config: Config, fmt: str) -> None:
+    """The links that differ between the Atom and the RSS file of one feed: its own URL, archive links."""
+    hub = (("hub", config.websub.hub),) if config.websub.hub else ()
+    linked = tuple((rel, feed_url(config.feeds_url, path, fmt)) for rel, path in spec.links)
+    fg.fw.links = (*hub, *linked)
+    # The RSS channel <link> is whichever link was added last, so the home page goes last.
+    fg.link([{"href": spec.self_urls[fmt], "rel": "self"}, {"href": spec.home_url, "rel": "alternate"}], replace=True)
 
 
 def add_entry(fg: FeedGenerator, entry: Entry, config: Config) -> None:
