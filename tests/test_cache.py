@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from feedwright import feeds, pages, process
+from feedwright import feeds, index, pages, process
 from feedwright.build import BuildOptions, cache_path, run_build
 from feedwright.cache import Cache
 from feedwright.config import Config
@@ -306,3 +307,27 @@ def test_a_run_that_did_not_finish_is_never_replayed(tmp_path: Path, make_config
     again = run_build(config, BuildOptions(now=NOW))
     assert again.aborted is not None
     assert again.exit_code(strict=False) == 1
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_index_rows_decode_with_the_collector_paused_and_restored(collector_on: bool) -> None:
+    """A damaged row is left out (its file is read again); the collector ends as it was found."""
+    good = index.encode(None, (), "draft", "digest")
+    rows = [("a.md", good), ("b.md", b"\x00 not marshal"), ("c.md", b""), ("d.md", good)]
+    seen: list[bool] = []
+
+    def watched() -> Iterator[tuple[str, bytes]]:
+        for row in rows:
+            seen.append(gc.isenabled())
+            yield row
+
+    was = gc.isenabled()
+    (gc.enable if collector_on else gc.disable)()
+    try:
+        decoded = index.decode_many(watched())
+        assert gc.isenabled() is collector_on
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert sorted(decoded) == ["a.md", "d.md"]
+    assert decoded["a.md"].skipped == "draft"
+    assert seen == [False] * len(rows)

@@ -8,7 +8,6 @@ those that a changed feed holds.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -77,10 +76,8 @@ def collect(
         for stamp in changes.touched:
             cache.restamp(stamp)
         cache.forget(changes.gone)
-        for key, blob in cache.load_index(fresh):
-            # An unreadable row is no result: the file is read again below.
-            with contextlib.suppress(ValueError, TypeError, EOFError):
-                results[key] = index.decode(key, blob)
+        # An unreadable row is no result: the file is read again below.
+        results = index.decode_many(cache.load_index(fresh))
     todo.extend(key for key in fresh if key not in results)
     for done, row in enumerate(_process(sorted(todo), config, now, jobs, cache is not None), 1):
         if progress is not None:
