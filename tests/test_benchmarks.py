@@ -1,0 +1,28 @@
+"""The benchmark scripts still run against the code they measure."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from benchmarks import stages
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_stages_times_every_stage_of_the_sample_site(capsys: pytest.CaptureFixture[str]) -> None:
+    assert stages.main([str(REPO / "config.yaml")]) == 0
+    out = capsys.readouterr().out
+    posts = len(list((REPO / "posts").rglob("*.md")))
+    counted = re.search(r"^([\d,]+) posts: ([\d,]+) digests, ([\d,]+) articles$", out, re.MULTILINE)
+    assert counted is not None, out
+    total, digests, articles = (int(g.replace(",", "")) for g in counted.groups())
+    assert total == posts
+    assert digests >= 1
+    assert digests + articles <= total
+    rows = re.findall(r"^\| (.+?) \| (\d+\.\d\d) \| (\d+\.\d\d) \|$", out, re.MULTILINE)
+    labels = [label for label, _, _ in rows]
+    assert labels[:3] == ["read + front matter (read_post)", "Markdown: digests", "Markdown: articles, all"]
+    assert "split digests into items" in labels
+    assert any(label.startswith("render ") and label.endswith(" feeds (not written)") for label in labels)
