@@ -42,13 +42,12 @@ class PostRow:
     ref: bytes  # index.encode: what planning needs
     header: bytes  # the entries without their text (None pickled when the file has none)
     bodies: list[PackedBody]
-    # The Markdown was not rendered yet: no bodies (see process_file).
-    deferred: bool = False
-    # For a deferred post: the Post itself, pickled and compressed, so that rendering its Markdown
-    # later needs no second read and parse of the file (see render_saved).
+    # An article whose Markdown was left for later (no bodies yet, see process_file): the Post itself,
+    # pickled and compressed, so that rendering it later needs no second read and parse of the file.
     saved: bytes = b""
-    # Where the file's own words are wrong, or "future"/"draft": no entries to store.
+    # "draft" or "future": the post is left out, and has no entries.
     skipped: str | None = None
+    # False when the post was rejected or skipped.
     has_entries: bool = False
 
 
@@ -75,7 +74,7 @@ def process_file(
         article = article_entry(result.post, "")
         saved = zlib.compress(pickle.dumps(result.post, pickle.HIGHEST_PROTOCOL), 1)
         row = _row(str(path), digest, PostEntries(article, (article,)), result.problems, None)
-        return dataclasses.replace(row, bodies=[], deferred=True, saved=saved)
+        return dataclasses.replace(row, bodies=[], saved=saved)
     entries = process_post(result.post, config, renderer)
     return _row(str(path), digest, entries, (*result.problems, *entries.problems), None)
 
