@@ -331,3 +331,27 @@ def test_index_rows_decode_with_the_collector_paused_and_restored(collector_on: 
     assert sorted(decoded) == ["a.md", "d.md"]
     assert decoded["a.md"].skipped == "draft"
     assert seen == [False] * len(rows)
+
+
+def test_one_process_hands_rows_over_one_by_one(
+    tmp_path: Path, make_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --jobs 1, a site's rows (their HTML included) are never all held at once, and progress moves."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for n in range(5):
+        (posts / f"p{n}.md").write_text(f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\n---\n\nBody {n}.\n", "utf-8")
+    config = make_config(posts)
+    read: list[str] = []
+    real = process.read_post
+
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
+        read.append(path.name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(process, "read_post", counting)
+    rows = process.process_all(sorted(str(p) for p in posts.iterdir()), config, NOW, jobs=1)
+    first = next(rows)
+    assert read == ["p0.md"]
+    assert first.path.endswith("p0.md") and first.has_entries and first.bodies
+    assert [Path(row.path).name for row in rows] == [f"p{n}.md" for n in range(1, 5)]

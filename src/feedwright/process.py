@@ -99,12 +99,17 @@ def _strip(entry: Entry) -> Entry:
     return dataclasses.replace(entry, summary="", content_html="")
 
 
-def _work(job: tuple[list[str], Config, datetime, bool]) -> list[PostRow]:
-    """One batch in a worker process; one Markdown instance serves the whole batch."""
-    paths, config, now, defer = job
+def _rows(paths: list[str], config: Config, now: datetime, defer: bool) -> Iterator[PostRow]:
+    """Each file in turn, as soon as it is done; one Markdown instance serves them all."""
     renderer = MarkdownRenderer()
     cwd = Path.cwd().resolve()
-    return [process_file(Path(p), config, now, renderer, defer, cwd) for p in paths]
+    for p in paths:
+        yield process_file(Path(p), config, now, renderer, defer, cwd)
+
+
+def _work(job: tuple[list[str], Config, datetime, bool]) -> list[PostRow]:
+    """One batch in a worker process."""
+    return list(_rows(*job))
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -115,7 +120,8 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 def process_all(paths: list[str], config: Config, now: datetime, jobs: int, defer: bool = False) -> Iterator[PostRow]:
     """Process posts, in worker processes when there are enough; results in input order."""
     if jobs <= 1 or len(paths) < PARALLEL_MIN:
-        yield from _work((paths, config, now, defer))
+        # One row at a time: a whole site's rows (their HTML included) must never be held at once.
+        yield from _rows(paths, config, now, defer)
         return
     size = max(8, min(64, len(paths) // (jobs * 8) or 8))
     with worker_pool(jobs) as pool:
