@@ -266,8 +266,22 @@ def cache_stamps_match(config: Config, posts: Path) -> bool:
     return len(rows) == len(files) and all(rows.get(str(f)) == (f.stat().st_size, f.stat().st_mtime_ns) for f in files)
 
 
+@pytest.fixture
+def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the post files read_post reads, in order, as they are read."""
+    names: list[str] = []
+    real = process.read_post
+
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
+        names.append(path.name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(process, "read_post", counting)
+    return names
+
+
 def test_each_post_is_read_once_in_a_cold_build(
-    tmp_path: Path, make_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, make_config: Callable[..., Config], read: list[str]
 ) -> None:
     posts = tmp_path / "posts"
     posts.mkdir()
@@ -276,14 +290,6 @@ def test_each_post_is_read_once_in_a_cold_build(
             f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\ntags: [Linux]\n---\n\nBody *{n}*.\n", "utf-8"
         )
     config = make_config(posts)
-    read: list[str] = []
-    real = process.read_post
-
-    def counting(path: Path, *args: object, **kwargs: object) -> object:
-        read.append(path.name)
-        return real(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(process, "read_post", counting)
     run_build(config, BuildOptions(now=NOW, jobs=1))
     # Articles' Markdown waits until a feed needs it; the post parsed the first time is kept for then.
     assert sorted(read) == [f"p{n}.md" for n in range(6)]
@@ -334,7 +340,7 @@ def test_index_rows_decode_with_the_collector_paused_and_restored(collector_on: 
 
 
 def test_one_process_hands_rows_over_one_by_one(
-    tmp_path: Path, make_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, make_config: Callable[..., Config], read: list[str]
 ) -> None:
     """With --jobs 1, a site's rows (their HTML included) are never all held at once, and progress moves."""
     posts = tmp_path / "posts"
@@ -342,14 +348,6 @@ def test_one_process_hands_rows_over_one_by_one(
     for n in range(5):
         (posts / f"p{n}.md").write_text(f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\n---\n\nBody {n}.\n", "utf-8")
     config = make_config(posts)
-    read: list[str] = []
-    real = process.read_post
-
-    def counting(path: Path, *args: object, **kwargs: object) -> object:
-        read.append(path.name)
-        return real(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(process, "read_post", counting)
     rows = process.process_all(sorted(str(p) for p in posts.iterdir()), config, NOW, jobs=1)
     first = next(rows)
     assert read == ["p0.md"]
