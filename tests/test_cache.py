@@ -19,7 +19,7 @@ from feedwright.build import BuildOptions, cache_path, run_build
 from feedwright.cache import Cache
 from feedwright.config import Config
 
-from .conftest import CORPUS, NOW, needs_corpus
+from .conftest import CORPUS, NOW, needs_corpus, write_post
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
@@ -353,3 +353,27 @@ def test_one_process_hands_rows_over_one_by_one(
     assert read == ["p0.md"]
     assert first.path.endswith("p0.md") and first.has_entries and first.bodies
     assert [Path(row.path).name for row in rows] == [f"p{n}.md" for n in range(1, 5)]
+
+
+def test_deleted_and_renamed_posts_leave_no_row_behind(tmp_path: Path, make_config: Callable[..., Config]) -> None:
+    posts = tmp_path / "posts"
+    for n in range(3):
+        write_post(
+            posts, f"p{n}.md", f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\ntags: [Linux]\n---\n\nText {n}.\n"
+        )
+    config = make_config(posts)
+    run_build(config, BuildOptions(now=NOW, jobs=1))
+    (posts / "p0.md").unlink()
+    (posts / "p1.md").rename(posts / "renamed.md")
+    run_build(config, BuildOptions(now=NOW, jobs=1))
+    db = sqlite3.connect(cache_path(config))
+    try:
+        kept = {
+            table: {row[0] for row in db.execute(f"SELECT path FROM {table}")} for table in ("posts", "refs", "headers")
+        }
+        bodies = {row[0] for row in db.execute("SELECT path FROM bodies")}
+    finally:
+        db.close()
+    expected = {str(posts / "p2.md"), str(posts / "renamed.md")}
+    assert kept == {"posts": expected, "refs": expected, "headers": expected}
+    assert bodies <= expected

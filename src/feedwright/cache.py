@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .model import PostEntries
 
-SCHEMA = 3
+SCHEMA = 4
 
 
 @dataclass(frozen=True)
@@ -84,11 +84,16 @@ class Cache:
         # mode readers never wait for the writer. (os.sync() before publishing makes commits durable.)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
+        # A post's stamp, index row and header live in three tables because three steps read them:
+        # every run that is no replay reads all stamps, every changed run all index rows, rendering
+        # only the headers of the feeds it writes. Kept in one row, each scan read all the headers.
         db.executescript(
             f"""
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS posts (
-                path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, header BLOB, ref BLOB);
+                path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS refs (path TEXT PRIMARY KEY, ref BLOB);
+            CREATE TABLE IF NOT EXISTS headers (path TEXT PRIMARY KEY, header BLOB);
             CREATE TABLE IF NOT EXISTS bodies (
                 path TEXT, idx INTEGER, summary TEXT, html BLOB, PRIMARY KEY (path, idx));
             CREATE TABLE IF NOT EXISTS feeds (path TEXT PRIMARY KEY, fingerprint TEXT);
@@ -110,7 +115,7 @@ class Cache:
     def load_index(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         """The cached index (see index.py) of these files, one by one: never all the blobs at once."""
         wanted = set(paths)
-        for path, blob in self._db.execute("SELECT path, ref FROM posts"):
+        for path, blob in self._db.execute("SELECT path, ref FROM refs"):
             if path in wanted:
                 yield path, blob
 
@@ -126,14 +131,17 @@ class Cache:
 
     def store(self, stamp: FileStamp, digest: str, header: bytes, ref: bytes, bodies: list[PackedBody]) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?)",
-            (stamp.path, stamp.size, stamp.mtime_ns, digest, header, ref),
+            "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?)", (stamp.path, stamp.size, stamp.mtime_ns, digest)
         )
+        self._db.execute("INSERT OR REPLACE INTO refs VALUES (?, ?)", (stamp.path, ref))
+        self._db.execute("INSERT OR REPLACE INTO headers VALUES (?, ?)", (stamp.path, header))
         self.store_bodies(stamp.path, bodies)
 
     def forget(self, paths: Iterable[str]) -> None:
         for path in paths:
             self._db.execute("DELETE FROM posts WHERE path = ?", (path,))
+            self._db.execute("DELETE FROM refs WHERE path = ?", (path,))
+            self._db.execute("DELETE FROM headers WHERE path = ?", (path,))
             self._db.execute("DELETE FROM bodies WHERE path = ?", (path,))
             self._db.execute("DELETE FROM saved WHERE path = ?", (path,))
 
@@ -187,7 +195,7 @@ def _read_saved(db: sqlite3.Connection, path: str) -> bytes | None:
 
 
 def _read_header(db: sqlite3.Connection, path: str) -> object:
-    row = db.execute("SELECT header FROM posts WHERE path = ?", (path,)).fetchone()
+    row = db.execute("SELECT header FROM headers WHERE path = ?", (path,)).fetchone()
     return None if row is None else pickle.loads(row[0])
 
 
