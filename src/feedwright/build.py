@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from .cache import Cache, FileStamp, dumps, loads
 from .config import Config
-from .gcpause import paused_gc
+from .gcpause import kept_out_of_sight, paused_gc
 from .model import EntryRef, FeedSpec, PostIndex, Problem
 from .output import BatchWriter, atomic_write, build_lock, remove_feed_files, remove_leftovers
 from .scan import compare, scan
@@ -108,7 +108,8 @@ def run_build(config: Config, options: BuildOptions) -> BuildReport:
         config_fp = config_fingerprint(config)
         cache = _open_cache(config, config_fp, options, report)
         try:
-            _build(config, options, now, jobs, cache, config_fp, out_dir, report)
+            with kept_out_of_sight() as keep:
+                _build(config, options, now, jobs, cache, config_fp, out_dir, report, keep)
         finally:
             cache.close()
     report.seconds = time.perf_counter() - started
@@ -139,12 +140,16 @@ def _build(
     config_fp: str,
     out_dir: Path,
     report: BuildReport,
+    keep: Callable[[], None],
 ) -> None:
-    scanned = scan(config)
-    snapshot = _snapshot(config_fp, scanned[0], options)
-    if cache.get_meta("snapshot") == snapshot and _replay(cache, out_dir, report):
-        return
-    changes = compare(scanned[0], cache.stamps())
+    # A stamp per post, twice (the folder's and the cache's), and the last report: kept, never in a cycle.
+    with paused_gc():
+        scanned = scan(config)
+        snapshot = _snapshot(config_fp, scanned[0], options)
+        if cache.get_meta("snapshot") == snapshot and _replay(cache, out_dir, report):
+            return
+        changes = compare(scanned[0], cache.stamps())
+        keep()  # inside the pause: the first collection after it would walk all it made
     # Files were at most touched (a checkout, a copy), so every post's bytes are what the cache holds;
     # if the run that last changed the cache finished, it wrote the output these bytes give.
     finished = _finished_mark(options)
@@ -165,7 +170,7 @@ def _build(
     from .pages import OPML_FILENAME, render_index, render_opml
     from .publish import feed_files, render_stale, stale_feeds
 
-    results, walk_problems, found, parsed = collect(config, now, cache, jobs, options.progress, scanned, changes)
+    results, walk_problems, found, parsed = collect(config, now, cache, jobs, options.progress, scanned, changes, keep)
     # A stat and a hash per post: at 100,000 posts, tens of MB that nothing after this needs.
     del scanned, changes
     report.problems.extend(walk_problems)
@@ -181,6 +186,7 @@ def _build(
         stale, fingerprints, report.files_unchanged = stale_feeds(
             specs, config, config_fp, cache.feed_fingerprints(), out_dir
         )
+        keep()
     wanted = sorted({e.path for spec in stale for e in spec.entries})
     fill_bodies(cache.without_bodies(wanted), config, now, cache, jobs)
     # Bodies written by this run must be visible to the worker processes that render feeds.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from . import index
 from .cache import Cache, FileStamp
 from .config import Config
+from .gcpause import paused_gc
 from .model import PostIndex, Problem
 from .posts import shown_path
 from .scan import Changes, compare, scan
@@ -60,11 +61,13 @@ def collect(
     progress: Callable[[str, int, int], None] | None = None,
     scanned: tuple[dict[str, FileStamp], list[Problem]] | None = None,
     changes: Changes | None = None,
+    keep: Callable[[], None] | None = None,
 ) -> tuple[list[PostIndex], list[Problem], int, int]:
     """Read, mark up and split every post, reusing the cache for files that did not change.
 
     Returns each file's index (sorted by path), problems of the walk, the number of
-    files, and how many files were parsed anew.
+    files, and how many files were parsed anew. `keep` is called once the cached indexes
+    are loaded (see gcpause.kept_out_of_sight), before any post is read.
     """
     stamps, problems = scanned if scanned is not None else scan(config)
     if changes is None:
@@ -77,7 +80,10 @@ def collect(
             cache.restamp(stamp)
         cache.forget(changes.gone)
         # An unreadable row is no result: the file is read again below.
-        results = index.decode_many(cache.load_index(fresh))
+        with paused_gc():
+            results = index.decode_many(cache.load_index(fresh))
+            if keep is not None:
+                keep()
     todo.extend(key for key in fresh if key not in results)
     for done, row in enumerate(_process(sorted(todo), config, now, jobs, cache is not None), 1):
         if progress is not None:

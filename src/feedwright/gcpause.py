@@ -1,10 +1,10 @@
-"""Pausing Python's cyclic garbage collector while a build makes many objects that it keeps."""
+"""Keeping Python's cyclic garbage collector off the objects a build makes and keeps."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 
 @contextlib.contextmanager
@@ -22,3 +22,28 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def kept_out_of_sight() -> Iterator[Callable[[], None]]:
+    """For one build: `keep()` hides every object alive from later collections until the build ends.
+
+    A build holds every post's index and every feed's plan to its end. Pausing the collector
+    while making them only defers the work: the first collections after the pause walk them
+    all, and full ones again later (a one-post edit at 100,000 posts spent 1.1 s so). Frozen
+    (gc.freeze), they are skipped, and worker processes forked later do not copy the pages
+    that walking them would touch. Reference counting still frees them when let go; only a
+    cycle among them would wait for the end of the build. A caller that froze objects of its
+    own is left alone: then `keep()` does nothing.
+    """
+    ours = gc.get_freeze_count() == 0
+
+    def keep() -> None:
+        if ours:
+            gc.freeze()
+
+    try:
+        yield keep
+    finally:
+        if ours:
+            gc.unfreeze()
