@@ -143,13 +143,12 @@ def _build(
     keep: Callable[[], None],
 ) -> None:
     # A stamp per post, twice (the folder's and the cache's), and the last report: kept, never in a cycle.
-    with paused_gc():
+    with paused_gc(keep):
         scanned = scan(config)
         snapshot = _snapshot(config_fp, scanned[0], options)
         if cache.get_meta("snapshot") == snapshot and _replay(cache, out_dir, report):
             return
         changes = compare(scanned[0], cache.stamps())
-        keep()  # inside the pause: the first collection after it would walk all it made
     # Files were at most touched (a checkout, a copy), so every post's bytes are what the cache holds;
     # if the run that last changed the cache finished, it wrote the output these bytes give.
     finished = _finished_mark(options)
@@ -179,14 +178,13 @@ def _build(
     # Planning makes several objects for each entry of the site and keeps them all, none of them
     # in a cycle: the collector would walk the growing heap again and again for nothing (at 100,000
     # posts, about half the time of these steps). No Markdown runs here, which does make cycles.
-    with paused_gc():
+    with paused_gc(keep):
         specs = _plan(results, config, report)
         if specs is None or options.dry_run:
             return
         stale, fingerprints, report.files_unchanged = stale_feeds(
             specs, config, config_fp, cache.feed_fingerprints(), out_dir
         )
-        keep()
     wanted = sorted({e.path for spec in stale for e in spec.entries})
     fill_bodies(cache.without_bodies(wanted), config, now, cache, jobs)
     # Bodies written by this run must be visible to the worker processes that render feeds.

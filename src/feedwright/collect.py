@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from . import index
 from .cache import Cache, FileStamp
 from .config import Config
-from .gcpause import paused_gc
 from .model import PostIndex, Problem
 from .posts import shown_path
 from .scan import Changes, compare, scan
@@ -80,10 +79,7 @@ def collect(
             cache.restamp(stamp)
         cache.forget(changes.gone)
         # An unreadable row is no result: the file is read again below.
-        with paused_gc():
-            results = index.decode_many(cache.load_index(fresh))
-            if keep is not None:
-                keep()
+        results = index.decode_many(cache.load_index(fresh), keep)
     todo.extend(key for key in fresh if key not in results)
     for done, row in enumerate(_process(sorted(todo), config, now, jobs, cache is not None), 1):
         if progress is not None:

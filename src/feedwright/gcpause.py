@@ -8,18 +8,22 @@ from collections.abc import Callable, Iterator
 
 
 @contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc(keep: Callable[[], None] | None = None) -> Iterator[None]:
     """No cyclic collection inside the block; the collector is left as it was found.
 
     For steps that make hundreds of thousands of objects, keep them all and make no cycles:
     each collection the allocations set off would walk the whole growing heap and free
-    nothing. Reference counting still frees everything else at once.
+    nothing. Reference counting still frees everything else at once. `keep` (see
+    kept_out_of_sight) is called on leaving, before the collector is back on: the first
+    collection after the pause would otherwise walk all that the block made.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep is not None:
+            keep()
         if was_enabled:
             gc.enable()
 
