@@ -284,10 +284,9 @@ def test_each_post_is_read_once_in_a_cold_build(
     tmp_path: Path, make_config: Callable[..., Config], read: list[str]
 ) -> None:
     posts = tmp_path / "posts"
-    posts.mkdir()
     for n in range(6):
-        (posts / f"p{n}.md").write_text(
-            f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\ntags: [Linux]\n---\n\nBody *{n}*.\n", "utf-8"
+        write_post(
+            posts, f"p{n}.md", f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\ntags: [Linux]\n---\n\nBody *{n}*.\n"
         )
     config = make_config(posts)
     run_build(config, BuildOptions(now=NOW, jobs=1))
@@ -344,9 +343,8 @@ def test_one_process_hands_rows_over_one_by_one(
 ) -> None:
     """With --jobs 1, a site's rows (their HTML included) are never all held at once, and progress moves."""
     posts = tmp_path / "posts"
-    posts.mkdir()
     for n in range(5):
-        (posts / f"p{n}.md").write_text(f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\n---\n\nBody {n}.\n", "utf-8")
+        write_post(posts, f"p{n}.md", f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\n---\n\nBody {n}.\n")
     config = make_config(posts)
     rows = process.process_all(sorted(str(p) for p in posts.iterdir()), config, NOW, jobs=1)
     first = next(rows)
