@@ -266,6 +266,13 @@ def cache_stamps_match(config: Config, posts: Path) -> bool:
     return len(rows) == len(files) and all(rows.get(str(f)) == (f.stat().st_size, f.stat().st_mtime_ns) for f in files)
 
 
+def write_numbered_posts(posts: Path, count: int, body: str, front: str = "tags: [Linux]\n") -> None:
+    """p0.md … titled "Post N", one day apart from 2024-01-01; `body` may name the number as {n}."""
+    for n in range(count):
+        text = f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\n{front}---\n\n{body.format(n=n)}\n"
+        write_post(posts, f"p{n}.md", text)
+
+
 @pytest.fixture
 def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the post files read_post reads, in order, as they are read."""
@@ -284,10 +291,7 @@ def test_each_post_is_read_once_in_a_cold_build(
     tmp_path: Path, make_config: Callable[..., Config], read: list[str]
 ) -> None:
     posts = tmp_path / "posts"
-    for n in range(6):
-        write_post(
-            posts, f"p{n}.md", f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\ntags: [Linux]\n---\n\nBody *{n}*.\n"
-        )
+    write_numbered_posts(posts, 6, "Body *{n}*.")
     config = make_config(posts)
     run_build(config, BuildOptions(now=NOW, jobs=1))
     # Articles' Markdown waits until a feed needs it; the post parsed the first time is kept for then.
@@ -343,8 +347,7 @@ def test_one_process_hands_rows_over_one_by_one(
 ) -> None:
     """With --jobs 1, a site's rows (their HTML included) are never all held at once, and progress moves."""
     posts = tmp_path / "posts"
-    for n in range(5):
-        write_post(posts, f"p{n}.md", f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\n---\n\nBody {n}.\n")
+    write_numbered_posts(posts, 5, "Body {n}.", front="")
     config = make_config(posts)
     rows = process.process_all(sorted(str(p) for p in posts.iterdir()), config, NOW, jobs=1)
     first = next(rows)
@@ -355,10 +358,7 @@ def test_one_process_hands_rows_over_one_by_one(
 
 def test_deleted_and_renamed_posts_leave_no_row_behind(tmp_path: Path, make_config: Callable[..., Config]) -> None:
     posts = tmp_path / "posts"
-    for n in range(3):
-        write_post(
-            posts, f"p{n}.md", f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\ntags: [Linux]\n---\n\nText {n}.\n"
-        )
+    write_numbered_posts(posts, 3, "Text {n}.")
     config = make_config(posts)
     run_build(config, BuildOptions(now=NOW, jobs=1))
     (posts / "p0.md").unlink()
