@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .model import PostEntries
 
-SCHEMA = 4
+# Raised whenever what a row holds for the same post changes (5: news item ids from itemid.py).
+SCHEMA = 5
 
 
 @dataclass(frozen=True)

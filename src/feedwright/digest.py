@@ -28,6 +28,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from .config import SplitConfig
+from .itemid import explicit_anchors, fragments, item_id, item_keys
 from .model import Entry, Post, Problem
 from .summary import html_to_text
 from .text import clean_line, iri_to_uri, truncate
@@ -54,7 +55,6 @@ _BULLETS = "*-•·>【[（( \u3000"
 _COLONS = ("：", ":")
 # An aside wrapped in brackets, such as "（插图：DA/…）", is a credit line, not news text.
 _ASIDE = re.compile(r"^[（(【\[].{0,160}[）)】\]]$", re.DOTALL)
-_SPACES = re.compile(r"\s+")
 
 Layout = Literal["before", "after", "none"]
 
@@ -105,7 +105,8 @@ def split_digest(post: Post, html: str, config: SplitConfig) -> tuple[list[Entry
         for n, item in enumerate(items, 1)
         if item.untitled
     ]
-    return _entries(post, items, config, text), problems
+    entries, clashes = _entries(post, items, config, text)
+    return entries, [*problems, *clashes]
 
 
 # ---------------------------------------------------------------- parsing
@@ -438,17 +439,45 @@ def _refusal(
 # ---------------------------------------------------------------- entries
 
 
-def _entries(post: Post, items: Sequence[_Item], config: SplitConfig, text: _Texts) -> list[Entry]:
+def _entries(
+    post: Post, items: Sequence[_Item], config: SplitConfig, text: _Texts
+) -> tuple[list[Entry], list[Problem]]:
     contents = ["\n".join(_serialize(b) for b in item.blocks) for item in items]
-    texts = [f"{item.heading} {html_to_text(html)}".casefold() for item, html in zip(items, contents, strict=True)]
+    plain = [html_to_text(html) for html in contents]
+    texts = [f"{item.heading} {body}".casefold() for item, body in zip(items, plain, strict=True)]
     tags = _tags_per_item(post.tags, texts)
-    ids = _unique_anchors(items)
+    images = [_image(item, post) for item in items]
+    written = explicit_anchors(post.body)
+    keys = [
+        item_keys(
+            item.anchor if item.anchor in written else None,
+            _links(_source_lines(item, config, text)),
+            image,
+            item.followup,
+            "" if item.untitled else item.heading,
+            body,
+        )
+        for item, image, body in zip(items, images, plain, strict=True)
+    ]
+    ids, clashes = fragments(keys)
+    problems = [
+        Problem(
+            post.rel_path,
+            f"news item {clash.index} has the same anchor, source, image, heading and text as item {clash.first};"
+            f" its id ends in '{clash.suffix}' and changes if items move: give it its own anchor"
+            " ('### Title {#its-own-id}')",
+            "warning",
+        )
+        for clash in clashes
+    ]
     entries: list[Entry] = []
-    for index, (item, html, anchor, item_tags) in enumerate(zip(items, contents, ids, tags, strict=True), 1):
+    for index, (item, html, fragment, item_tags, image) in enumerate(
+        zip(items, contents, ids, tags, images, strict=True), 1
+    ):
         shift = timedelta(seconds=index - 1)
         entries.append(
             Entry(
-                id=f"{post.id}#{iri_to_uri(anchor)}",
+                id=item_id(post.id, fragment),
                 title=item.title,
                 link=f"{post.permalink}#{iri_to_uri(item.anchor)}" if item.anchor else post.permalink,
                 published=post.published - shift,
@@ -458,29 +487,14 @@ def _entries(post: Post, items: Sequence[_Item], config: SplitConfig, text: _Tex
                 categories=post.categories,
                 summary=_summary(item, html, config, text),
                 content_html=html,
-                image=_image(item, post),
+                image=image,
                 related=_related(item, post, config, text),
                 post_id=post.id,
                 index=index,
                 source=post.rel_path,
             )
         )
-    return entries
-
-
-def _unique_anchors(items: Sequence[_Item]) -> list[str]:
-    """One anchor per item, never shared: the heading id, else one made from the title."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for item in items:
-        base = item.anchor or _SPACES.sub("-", item.title.strip()).lower() or "item"
-        anchor, n = base, 1
-        while anchor in seen:
-            n += 1
-            anchor = f"{base}-{n}"
-        seen.add(anchor)
-        out.append(anchor)
-    return out
+    return entries, problems
 
 
 def _image(item: _Item, post: Post) -> str | None:
@@ -490,9 +504,13 @@ def _image(item: _Item, post: Post) -> str | None:
     return None
 
 
+def _source_lines(item: _Item, config: SplitConfig, text: _Texts) -> list[HtmlElement]:
+    return [line for b in item.blocks for line in _lines(b) if _is_source_line(line, config, text)]
+
+
 def _related(item: _Item, post: Post, config: SplitConfig, text: _Texts) -> tuple[str, ...]:
     """The links of the item's source line; without one, the links in the item's text."""
-    lines = [line for b in item.blocks for line in _lines(b) if _is_source_line(line, config, text)]
+    lines = _source_lines(item, config, text)
     links = _links(lines) if lines else _links(item.blocks)
     page = post.permalink.split("#", 1)[0]
     return tuple(url for url in links if url.split("#", 1)[0] != page)
