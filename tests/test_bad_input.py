@@ -449,6 +449,19 @@ def test_duplicate_ids_name_both_files(site: Site, front: str) -> None:
     assert site.build("--strict").returncode == 1
 
 
+@pytest.mark.parametrize(("earlier", "later"), [("a-first.md", "z-second.md"), ("z-first.md", "a-second.md")])
+def test_of_two_posts_with_one_permalink_the_earlier_keeps_it(site: Site, earlier: str, later: str) -> None:
+    site.write(later, "---\ntitle: Later\ndate: 2024-02-01\npermalink: /same/\n---\nbody\n")
+    site.write(earlier, "---\ntitle: Earlier\ndate: 2024-01-01\npermalink: /same/\n---\nbody\n")
+    run = site.build()
+    assert run.returncode == 0
+    [line] = [m for m in run.problems if m["level"] == "error"]
+    assert line["path"] == f"posts/{later}", run.stderr
+    assert "published earlier" in line["message"]
+    titles = site_titles(run)
+    assert "Earlier" in titles and "Later" not in titles
+
+
 # --- hostile input ------------------------------------------------------------------------------------
 
 HOSTILE_NAMES = [
