@@ -23,6 +23,7 @@ from . import __version__
 from .cache import Cache, FileStamp, dumps, loads
 from .config import Config
 from .gcpause import kept_out_of_sight, paused_gc
+from .idguard import Published, id_change_warning, published_ids, read_published
 from .model import EntryRef, FeedSpec, PostIndex, Problem
 from .output import BatchWriter, atomic_write, build_lock, remove_feed_files, remove_leftovers
 from .scan import compare, scan
@@ -182,6 +183,10 @@ def _build(
         specs = _plan(results, config, report)
         if specs is None or options.dry_run:
             return
+        site_ids = published_ids(specs)
+        warning = id_change_warning(_read_site_ids(out_dir), site_ids, config.base_url, str(out_dir))
+        if warning is not None:
+            report.problems.append(warning)
         stale, fingerprints, report.files_unchanged = stale_feeds(
             specs, config, config_fp, cache.feed_fingerprints(), out_dir
         )
@@ -221,7 +226,7 @@ def _build(
     report.files_written = tally.written
     report.files_unchanged += tally.unchanged
     report.changed_feeds = tally.changed_urls
-    _settle_manifest(out_dir, files, report, options.prune)
+    _settle_manifest(out_dir, files, site_ids, report, options.prune)
     cache.set_feed_fingerprints(fingerprints)
     cache.set_meta("pages", pages_print)
     # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
@@ -311,8 +316,11 @@ def _replay(cache: Cache, out_dir: Path, report: BuildReport) -> bool:
     return True
 
 
-def _settle_manifest(out_dir: Path, files: list[str], report: BuildReport, prune: bool) -> None:
-    """Feeds that existed last time but not now are kept (and reported) unless pruning."""
+def _settle_manifest(out_dir: Path, files: list[str], site_ids: Published, report: BuildReport, prune: bool) -> None:
+    """Feeds that existed last time but not now are kept (and reported) unless pruning.
+
+    The manifest also remembers the site feed's ids, for the next build to compare with.
+    """
     previous = _read_manifest(out_dir)
     gone = sorted(set(previous) - set(files))
     kept: list[str] = []
@@ -329,7 +337,8 @@ def _settle_manifest(out_dir: Path, files: list[str], report: BuildReport, prune
                 "warning",
             )
         )
-    manifest = json.dumps({"files": sorted({*files, *kept})}, ensure_ascii=False, indent=1) + "\n"
+    data = {"files": sorted({*files, *kept}), "site_ids": site_ids}
+    manifest = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     atomic_write(out_dir / MANIFEST, manifest.encode("utf-8"))
 
 
@@ -338,5 +347,13 @@ def _read_manifest(out_dir: Path) -> list[str]:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
         files = data.get("files", [])
         return [f for f in files if isinstance(f, str)]
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+def _read_site_ids(out_dir: Path) -> Published:
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return read_published(data.get("site_ids"))
     except (OSError, ValueError, AttributeError):
         return []

@@ -38,6 +38,8 @@ class SiteConfig:
     icon: str = ""
     # Where the output folder is served, when not at base_url (e.g. https://example.org/feeds/).
     feeds_url: str = ""
+    # The address ids are made from, when it is not base_url: a site that moved keeps its old ids.
+    id_base_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,14 @@ def _validate(config: Config, source: str) -> None:
     if parts.query or parts.fragment:
         # Feed URLs are made by appending paths to base_url; a query or fragment would swallow them.
         raise ConfigError(f"{source}: 'site.base_url' must not hold a query or fragment, got {_kind(base)}")
+    old = config.site.id_base_url
+    if old:
+        old_parts = urlsplit(old)
+        if old_parts.scheme not in ("http", "https") or not old_parts.hostname or old_parts.query or old_parts.fragment:
+            raise ConfigError(
+                f"{source}: 'site.id_base_url' must be an absolute http(s) URL without query or fragment,"
+                f" got {_kind(old)}"
+            )
     problem = _permalink_problem(config.site.permalink)
     if problem:
         raise ConfigError(f"{source}: 'site.permalink' {problem}")
@@ -274,7 +284,7 @@ def _validate(config: Config, source: str) -> None:
 
 def _normalise(config: Config) -> Config:
     site = config.site
-    for name in ("base_url", "feeds_url"):
+    for name in ("base_url", "feeds_url", "id_base_url"):
         value = getattr(site, name)
         if value and not value.endswith("/"):
             site = replace(site, **{name: value + "/"})

@@ -520,6 +520,9 @@ def _to_post(
     permalink = _permalink(meta, keys.permalink, config, slug, published, shown, problems)
     id_key, id_raw = _first(meta, keys.id)
     post_id = permalink
+    old_base = config.site.id_base_url
+    if old_base and permalink.startswith(config.base_url):
+        post_id = old_base + permalink[len(config.base_url) :]
     if isinstance(id_raw, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S", id_raw.strip()):
         post_id = id_raw.strip()
 
