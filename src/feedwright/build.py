@@ -220,6 +220,12 @@ def _build(
                 else:
                     tally.unchanged += 1
         writer.commit()
+    except BaseException:
+        # Workers stage files of their own; those of batches whose results never arrived
+        # (an error, a full disk, a signal) are known to no writer: sweep the folder for them.
+        writer.discard()
+        remove_leftovers(out_dir)
+        raise
     finally:
         writer.discard()
     report.feeds_rendered = tally.rendered

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from . import __version__
@@ -23,6 +26,25 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 75
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (systemd, timeout, kill) turned into an exception, so that every cleanup runs as for Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise Stopped(signum)
+
+
+def _quiet_stdout() -> None:
+    """The reader of standard output went away (`| head`): later writes, and the flush at exit, go nowhere."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 class _Parser(argparse.ArgumentParser):
@@ -96,6 +118,8 @@ def _print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        signal.signal(signal.SIGTERM, _stop)
     args = _parser().parse_args(argv)
     try:
         config = _load(args)
@@ -111,8 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     except LockBusy as exc:
         print(f"{exc}; try again later", file=sys.stderr)
         return EXIT_LOCKED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_OK
+    except Stopped as exc:
+        print(f"feedwright: stopped by {exc}; temporary files removed, the lock released", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
-        print("feedwright: interrupted", file=sys.stderr)
+        print("feedwright: interrupted; temporary files removed, the lock released", file=sys.stderr)
         return 130
 
 
@@ -135,13 +165,6 @@ def _build(args: argparse.Namespace, config: Config) -> int:
     finally:
         if bars is not None:
             bars.close()
-    if args.verbose:
-        if report.cache_note:
-            print(f"feedwright: cache rebuilt ({report.cache_note})")
-        print(
-            f"feedwright: {report.posts_found} post files, {report.posts_parsed} parsed anew,"
-            f" {report.feeds_rendered} of {report.feeds} feeds rendered"
-        )
     if (args.ping or config.websub.ping) and not report.aborted:
         if not config.websub.hub:
             report.problems.append(Problem(str(args.config), "--ping needs 'websub.hub' in the config", "warning"))
@@ -149,9 +172,20 @@ def _build(args: argparse.Namespace, config: Config) -> int:
             from .websub import ping_hub
 
             report.problems.extend(ping_hub(config.websub.hub, report.changed_feeds, config.websub.timeout))
-    _print_problems(report.problems)
-    if not args.quiet or report.aborted:
-        print(report.summary(), file=sys.stderr if report.aborted else sys.stdout)
+    # Standard output may be a pipe whose reader stops early (`| head -1`); the build is done by now.
+    try:
+        if args.verbose:
+            if report.cache_note:
+                print(f"feedwright: cache rebuilt ({report.cache_note})")
+            print(
+                f"feedwright: {report.posts_found} post files, {report.posts_parsed} parsed anew,"
+                f" {report.feeds_rendered} of {report.feeds} feeds rendered"
+            )
+        _print_problems(report.problems)
+        if not args.quiet or report.aborted:
+            print(report.summary(), file=sys.stderr if report.aborted else sys.stdout)
+    except BrokenPipeError:
+        _quiet_stdout()
     return report.exit_code(args.strict)
 
 
