@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 
 from .conftest import CORPUS, needs_corpus
-from .test_bad_input import Run, Site, assert_clean_run, assert_good_feeds
+from .test_bad_input import Run, Site, assert_clean_run, assert_good_feeds, parse_feed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -75,3 +75,59 @@ def test_code_samples_in_a_corpus_post_are_published_byte_for_byte(site: Site) -
     assert len(blocks) >= 10 and len(spans) >= 5
     for fmt, html in _contents(run, "用 OpenSSL 替代 Telnet").items():
         assert _code(html) == (blocks, spans), fmt
+
+
+# --- RSS <description> shows text as text -----------------------------------------------------------
+
+HOSTILE_SUMMARY = "<img src=x onerror=alert(1)> <script>alert(2)</script> Tom & Jerry &amp; <b>bold</b>"
+
+
+def _shown_as_html(html: str) -> etree._Element:
+    """What a reader that takes `html` as HTML makes of it."""
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def test_summary_reaches_rss_description_as_text(site: Site) -> None:
+    site.write(
+        "hostile.md",
+        f"---\ntitle: Hostile summary\ndate: 2024-01-05\ntags: ['<img src=y onerror=alert(3)>']\n"
+        f"summary: {json.dumps(HOSTILE_SUMMARY)}\n---\nThe body.\n",
+    )
+    run = site.build()
+    assert_clean_run(run)
+    assert_good_feeds(run)
+    entry, item, json_item = _entries(run, "Hostile summary")
+    # RSS: the element holds HTML, so the summary is escaped as HTML, then as XML.
+    shown = _shown_as_html(item.findtext("description") or "")
+    assert len(shown) == 0, "the description holds elements"
+    assert shown.text_content() == HOSTILE_SUMMARY
+    assert "<description>&amp;lt;img src=x" in (run.out / "rss.xml").read_text(encoding="utf-8")
+    [parsed] = [e for e in parse_feed(run.out / "rss.xml").entries if e.title == "Hostile summary"]
+    assert parsed.summary_detail.type == "text/html"
+    assert len(_shown_as_html(parsed.summary)) == 0
+    assert _shown_as_html(parsed.summary).text_content() == HOSTILE_SUMMARY
+    # Atom's summary is type text and JSON Feed's summary plain text: the summary as it is.
+    assert entry.find(f"{ATOM}summary").get("type", "text") == "text"
+    assert entry.findtext(f"{ATOM}summary") == HOSTILE_SUMMARY
+    [atom_parsed] = [e for e in parse_feed(run.out / "atom.xml").entries if e.title == "Hostile summary"]
+    assert atom_parsed.summary_detail.type == "text/plain"
+    assert atom_parsed.summary == HOSTILE_SUMMARY
+    assert json_item["summary"] == HOSTILE_SUMMARY
+    # A tag's name reaches its feed's channel description.
+    for rss in (run.out / "tags").glob("*/rss.xml"):
+        channel = etree.parse(str(rss)).getroot().find("channel")
+        description = _shown_as_html(channel.findtext("description") or "")
+        if "onerror" in description.text_content():
+            assert len(description) == 0
+            assert "<img src=y onerror=alert(3)>" in description.text_content()
+            break
+    else:
+        pytest.fail("no tag feed for the hostile tag")
+
+
+def test_an_entry_without_summary_keeps_its_html_in_rss_description(site: Site) -> None:
+    site.write("plain.md", "---\ntitle: No summary\ndate: 2024-01-05\n---\nSome *emphasis* & more.\n")
+    run = site.build()
+    assert_clean_run(run)
+    _, item, _ = _entries(run, "No summary")
+    assert item.findtext(CONTENT) == "<p>Some <em>emphasis</em> &amp; more.</p>"
