@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 
 from .conftest import CORPUS, needs_corpus
-from .test_bad_input import Run, Site, assert_clean_run, assert_good_feeds, parse_feed
+from .test_bad_input import FEED_FILES, Run, Site, assert_clean_run, assert_good_feeds, parse_feed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -131,3 +131,59 @@ def test_an_entry_without_summary_keeps_its_html_in_rss_description(site: Site) 
     assert_clean_run(run)
     _, item, _ = _entries(run, "No summary")
     assert item.findtext(CONTENT) == "<p>Some <em>emphasis</em> &amp; more.</p>"
+
+
+# --- URL-valued front matter and e-mail addresses ---------------------------------------------------
+
+HOSTILE_AUTHORS = """---
+title: Hostile authors
+date: 2024-01-05
+id: 'JavaScript:alert(3)'
+authors:
+  - {name: Eve, uri: 'javascript:alert(1)', email: '"><script>alert(1)</script>@example.org'}
+  - {name: Vic, url: '  JaVaScRiPt:alert(2)', email: 'vic@example.org"><img src=x onerror=alert(4)>'}
+  - {name: Dan, uri: 'data:text/html,<script>alert(5)</script>', email: 'not an address'}
+  - {name: Ann, uri: /about/ann/, email: ann@example.org}
+  - {name: 老王, uri: 'https://linux.cn/老王', email: 老王@例子.中国}
+---
+The body.
+"""
+
+
+def test_author_uris_and_emails_are_checked(site: Site) -> None:
+    site.write("authors.md", HOSTILE_AUTHORS)
+    run = site.build()
+    assert_clean_run(run)
+    assert_good_feeds(run)
+    messages = [m["message"] for m in run.about("posts/authors.md", "warning")]
+    assert len(messages) == 7, run.stderr
+    for name in ("Eve", "Vic", "Dan"):
+        assert f"'authors': {name}'s uri is not an http(s) URL or a path; left out" in messages
+        assert f"'authors': {name}'s email is not an e-mail address; left out" in messages
+    assert "'id' is a script or data URL; using the permalink as the id" in messages
+    assert run.returncode == 0
+
+    text = "".join(p.read_text(encoding="utf-8") for name in FEED_FILES for p in run.out.rglob(name)).lower()
+    for hostile in ("javascript:", "data:text", "<script", "onerror", "&lt;script", "not an address"):
+        assert hostile not in text, hostile
+    entry, item, json_item = _entries(run, "Hostile authors")
+    permalink = "https://example.org/authors/"
+    assert entry.findtext(f"{ATOM}id") == json_item["id"] == item.findtext("guid") == permalink
+    atom_authors = [
+        (a.findtext(f"{ATOM}name"), a.findtext(f"{ATOM}email"), a.findtext(f"{ATOM}uri"))
+        for a in entry.iter(f"{ATOM}author")
+    ]
+    ann = ("Ann", "ann@example.org", "https://example.org/about/ann/")
+    wang = ("老王", "老王@例子.中国", "https://linux.cn/%E8%80%81%E7%8E%8B")
+    assert atom_authors == [("Eve", None, None), ("Vic", None, None), ("Dan", None, None), ann, wang]
+    assert [a.text for a in item.iter("author")] == ["ann@example.org (Ann)", "老王@例子.中国 (老王)"]
+    assert [c.text for c in item.iter("{http://purl.org/dc/elements/1.1/}creator")] == ["Eve", "Vic", "Dan"]
+    assert json_item["authors"] == [
+        {"name": "Eve"},
+        {"name": "Vic"},
+        {"name": "Dan"},
+        {"name": "Ann", "url": ann[2]},
+        {"name": "老王", "url": wang[2]},
+    ]
+    [parsed] = [e for e in parse_feed(run.out / "atom.xml").entries if e.title == "Hostile authors"]
+    assert [a.get("href") for a in parsed.authors] == [None, None, None, ann[2], wang[2]]
