@@ -16,8 +16,10 @@ import lxml.html
 import pytest
 from lxml import etree
 
+from feedwright.model import Problem
+
 from .conftest import CORPUS, needs_corpus
-from .test_bad_input import FEED_FILES, Run, Site, assert_clean_run, assert_good_feeds, parse_feed
+from .test_bad_input import FEED_FILES, PROBLEM_LINE, Run, Site, assert_clean_run, assert_good_feeds, parse_feed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -187,3 +189,46 @@ def test_author_uris_and_emails_are_checked(site: Site) -> None:
     ]
     [parsed] = [e for e in parse_feed(run.out / "atom.xml").entries if e.title == "Hostile authors"]
     assert [a.get("href") for a in parsed.authors] == [None, None, None, ann[2], wang[2]]
+
+
+# --- one problem, one line --------------------------------------------------------------------------
+
+
+def test_control_characters_in_file_names_are_escaped_in_problem_lines(site: Site) -> None:
+    forged = "evil\nfake.md: error: injected.md"
+    coloured = "\x1b[31mred\x1b[0m\r.md"
+    site.write(forged, "No front matter.\n")
+    site.write(coloured, "No front matter either.\n")
+    run = site.build()
+    assert_clean_run(run)
+    assert_good_feeds(run)
+    assert "\x1b" not in run.stderr and "\r" not in run.stderr
+    # Each rejected file gives one line, which names it with its control characters escaped.
+    assert sorted(run.stderr.splitlines()) == [
+        "posts/\\x1b[31mred\\x1b[0m\\r.md:1: error: no front matter: the file must start with a line '---',"
+        " then 'title:', 'date:' ..., then '---'",
+        "posts/evil\\nfake.md: error: injected.md:1: error: no front matter: the file must start with a line"
+        " '---', then 'title:', 'date:' ..., then '---'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("a\nb", "a\\nb"),
+        ("a\r\n", "a\\r\\n"),
+        ("tab\there", "tab\\there"),
+        ("\x1b]0;title\x07", "\\x1b]0;title\\x07"),
+        ("del\x7f c1\x85 \x9b", "del\\x7f c1\\x85 \\x9b"),
+        ("sep\u2028\u2029", "sep\\u2028\\u2029"),
+        ("\x0b\x0c\x1c\x1d\x1e", "\\x0b\\x0c\\x1c\\x1d\\x1e"),
+        # A file name's undecodable bytes, as os.fsdecode gives them.
+        ("bytes-\udcff.md", "bytes-\\udcff.md"),
+        ("中文 and \\ and 'quotes'", "中文 and \\ and 'quotes'"),
+    ],
+)
+def test_a_problem_is_always_one_line(raw: str, shown: str) -> None:
+    line = Problem(f"posts/{raw}", f"message {raw}", "warning", 3).format()
+    assert line == f"posts/{shown}:3: warning: message {shown}"
+    assert len(line.splitlines()) == 1
+    assert PROBLEM_LINE.match(line)
