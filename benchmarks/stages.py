@@ -22,7 +22,7 @@ from typing import TypeVar
 from feedwright import index
 from feedwright.config import load_config
 from feedwright.feeds import plan_feeds
-from feedwright.markup import MarkdownRenderer, absolutize, sanitize
+from feedwright.markup import MarkdownRenderer, clean_html
 from feedwright.model import Post
 from feedwright.posts import read_post
 from feedwright.render import render_formats
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def finish(some: list[Post], html: list[str]) -> list[str]:
         pairs = zip(some, html, strict=True)
-        return [strip_xml_forbidden(sanitize(absolutize(h, p.permalink), config.sanitize))[0] for p, h in pairs]
+        return [strip_xml_forbidden(clean_html(h, p.permalink, config.sanitize))[0] for p, h in pairs]
 
     digest_html = timed("absolutize + sanitize: digests", rows, lambda: finish(digests, digest_html))
     article_html = timed("absolutize + sanitize: articles", rows, lambda: finish(articles, article_html))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape, unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -272,23 +272,70 @@ def test_sanitize_still_filters_iframes_and_can_be_off() -> None:
     assert markup.sanitize(html, SanitizeConfig(enabled=False)) == html
 
 
-def _absolutize_reference(html: str, page_url: str) -> str:
-    """absolutize as first written: every URL unescaped, resolved with urljoin and escaped again."""
-
-    def fix(match: re.Match[str]) -> str:
-        raw = match.group("dq")
-        if raw is None:
-            raw = match.group("sq") if match.group("sq") is not None else match.group("uq")
-        url = unescape(raw).strip()
+def _resolve_reference(url: str, page_url: str) -> str | None:
+    """A URL attribute's value as first resolved: stripped, then urljoin; None where urljoin raises."""
+    url = url.strip()
+    try:
         if url.startswith("#"):
-            absolute = page_url.split("#", 1)[0] + url
-        elif urlsplit(url).scheme:
-            absolute = url
-        else:
-            absolute = urljoin(page_url, url)
-        return f'{match.group("pre")}"{escape(absolute, quote=True)}"'
+            return page_url.split("#", 1)[0] + url
+        if urlsplit(url).scheme:
+            return url
+        return urljoin(page_url, url)
+    except ValueError:
+        return None
 
-    return markup._URL_ATTR.sub(fix, html)
+
+class _Tokens(HTMLParser):
+    """What an HTML parser reads in some HTML: tags with their attributes, text, comments."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[tuple[object, ...]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tokens.append(("start", tag, tuple(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tokens.append(("end", tag))
+
+    def handle_data(self, data: str) -> None:
+        self.tokens.append(("data", data))
+
+    def handle_comment(self, data: str) -> None:
+        self.tokens.append(("comment", data))
+
+    def handle_decl(self, decl: str) -> None:
+        self.tokens.append(("decl", decl))
+
+    def handle_pi(self, data: str) -> None:
+        self.tokens.append(("pi", data))
+
+    def unknown_decl(self, data: str) -> None:
+        self.tokens.append(("unknown", data))
+
+
+def _tokens(html: str) -> list[tuple[object, ...]]:
+    parser = _Tokens()
+    parser.feed(html)
+    parser.close()
+    return parser.tokens
+
+
+def _absolutized_tokens(html: str, page_url: str) -> list[tuple[object, ...]]:
+    """The tokens of `html` with each URL attribute resolved by the reference, or gone where it raises."""
+    out: list[tuple[object, ...]] = []
+    for token in _tokens(html):
+        if token[0] == "start":
+            attrs = []
+            for name, value in token[2]:  # type: ignore[attr-defined]
+                if name in ("href", "src", "poster", "cite") and value is not None:
+                    value = _resolve_reference(value, page_url)
+                    if value is None:
+                        continue
+                attrs.append((name, value))
+            token = ("start", token[1], tuple(attrs))
+        out.append(token)
+    return out
 
 
 PAGE_URLS = [
@@ -357,21 +404,24 @@ def _attributes(url: str) -> list[str]:
 
 
 @pytest.mark.parametrize("page_url", PAGE_URLS)
-def test_absolutize_matches_urljoin(page_url: str) -> None:
+def test_resolve_url_matches_urljoin(page_url: str) -> None:
+    root = markup._site_root(page_url)
+    for url in URL_CASES:
+        for value in (url, unescape(url)):
+            assert markup.resolve_url(value, page_url, root) == _resolve_reference(value, page_url), (value, page_url)
+
+
+@pytest.mark.parametrize("page_url", PAGE_URLS)
+def test_absolutize_resolves_what_a_parser_reads_as_url_attributes(page_url: str) -> None:
     for url in URL_CASES:
         for html in [f'<a href="{url}">raw</a>', *_attributes(url)]:
-            try:
-                expected = _absolutize_reference(html, page_url)
-            except ValueError as exc:
-                with pytest.raises(ValueError, match=re.escape(str(exc))):
-                    markup.absolutize(html, page_url)
-            else:
-                assert markup.absolutize(html, page_url) == expected, (html, page_url)
+            assert _tokens(markup.absolutize(html, page_url)) == _absolutized_tokens(html, page_url), (html, page_url)
 
 
 URL_PARTS = st.sampled_from(
     ["https://", "http://", "HTTP://", "//", "/", "/", "./", "../", "/.", "..", ".", "a", "b.jpg", "例", "?", "#",
-     ";", "&amp;", "&", "&#47;", " ", "\t", "\n", "\x00", "\x7f", "[", "]", ":", "@", "%2e", "example.org", "x=1"]
+     ";", "&amp;", "&", "&#47;", " ", "\t", "\n", "\x00", "\x7f", "[", "]", ":", "@", "%2e", "example.org", "x=1",
+     '"', "'", ">", "<", "=", "href=", " src=x", "<a href=y>"]
 )  # fmt: skip
 
 
@@ -381,15 +431,55 @@ URL_PARTS = st.sampled_from(
     page_url=st.sampled_from(PAGE_URLS) | st.lists(URL_PARTS, max_size=8).map("".join),
     quote=st.sampled_from(['"', "'", ""]),
 )
-def test_absolutize_matches_urljoin_on_random_urls(url: str, page_url: str, quote: str) -> None:
-    html = f"<p><a href={quote}{url}{quote}>x</a> <img src={quote}{url}{quote}></p>"
-    try:
-        expected = _absolutize_reference(html, page_url)
-    except ValueError:
-        with pytest.raises(ValueError):
-            markup.absolutize(html, page_url)
-    else:
-        assert markup.absolutize(html, page_url) == expected
+def test_absolutize_resolves_url_attributes_of_random_html(url: str, page_url: str, quote: str) -> None:
+    html = (
+        f"<p><a href={quote}{url}{quote}>x</a> <img src={quote}{url}{quote}></p><pre><code>{escape(url)}</code></pre>"
+    )
+    assert _tokens(markup.absolutize(html, page_url)) == _absolutized_tokens(html, page_url)
+    root = markup._site_root(page_url)
+    assert markup.resolve_url(url, page_url, root) == _resolve_reference(url, page_url)
+
+
+CODE_SAMPLES = [
+    '<pre><code>&lt;a href="about.html"&gt;About&lt;/a&gt;\n&lt;img src=x.png&gt;</code></pre>',
+    "<p>Write <code>&lt;a href=&quot;about.html&quot;&gt;</code> or <code>src='pic.png'</code>.</p>",
+    '<p>The text src=x.png and href = "y" are words here, not attributes.</p>',
+    '<p title="href=about.html src=x.png">an attribute that reads like others</p>',
+    "<script>document.write('<a href=\"about.html\">')</script><style>a[href=x]{}</style>",
+    "<!-- <a href=about.html> --><textarea>src=x</textarea>",
+]
+
+
+@pytest.mark.parametrize("html", CODE_SAMPLES)
+def test_absolutize_leaves_text_that_reads_like_attributes_alone(html: str) -> None:
+    assert markup.absolutize(html, "https://example.org/code/") == html
+
+
+def test_absolutize_rewrites_only_the_urls_that_change() -> None:
+    html = (
+        "<p><a href='about.html' title=\"href=x\">a</a> <img alt=x src=/a.png> "
+        '<a href="https://example.org/kept">b</a> <a href="//[bad">c</a></p>'
+    )
+    assert markup.absolutize(html, "https://example.org/code/") == (
+        '<p><a href="https://example.org/code/about.html" title="href=x">a</a> '
+        '<img alt=x src="https://example.org/a.png"> <a href="https://example.org/kept">b</a> <a >c</a></p>'
+    )
+
+
+@pytest.mark.parametrize("config", [SanitizeConfig(), SanitizeConfig(enabled=False)], ids=["sanitised", "raw"])
+@pytest.mark.parametrize("html", CODE_SAMPLES)
+def test_clean_html_leaves_code_alone(html: str, config: SanitizeConfig) -> None:
+    assert markup.clean_html(html, "https://example.org/code/", config) == markup.sanitize(html, config)
+
+
+@pytest.mark.parametrize("page_url", PAGE_URLS)
+@pytest.mark.parametrize("config", SANITIZE_CONFIGS, ids=["default", "other-hosts", "no-hosts"])
+def test_clean_html_resolves_as_absolutize_then_sanitize(page_url: str, config: SanitizeConfig) -> None:
+    """The sanitiser's hook and the parser walk give the same URLs."""
+    for html in [*HTML_CASES, *(h for url in URL_CASES for h in [f'<a href="{url}">raw</a>', *_attributes(url)])]:
+        expected = markup.sanitize(markup.absolutize(html, page_url), config)
+        assert markup.clean_html(html, page_url, config) == expected, (html, page_url)
+        assert markup.clean_html(html, page_url, config) == markup.clean_html(html, page_url, config)
 
 
 _EVERY_EXTENSION = """\

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from html import escape, unescape
+from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
 from urllib.parse import urljoin, urlsplit
 
 import markdown
@@ -42,12 +44,10 @@ def _extensions() -> list[Extension]:
     return [*extra, SaneListExtension(), TocExtension(slugify=slugify_unicode, permalink=False)]
 
 
-_URL_ATTR = re.compile(
-    r"""(?P<pre>\s(?:href|src|poster|cite)\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s"'>]+))""",
-    re.IGNORECASE,
-)
-# An http(s) URL that absolutize writes back unchanged: no entity, space or quote, and a plain
-# ASCII host, which urlsplit can never refuse (it raises for unbalanced brackets or odd Unicode).
+# The attributes whose value is a URL a reader resolves against the page.
+_URL_ATTRS = frozenset({"href", "src", "poster", "cite"})
+# An http(s) URL that resolving gives back unchanged: no space or quote, and a plain ASCII host,
+# which urlsplit can never refuse (it raises for unbalanced brackets or odd Unicode).
 _PLAIN_ABSOLUTE = re.compile(r"""https?://[A-Za-z0-9._~!$()*+,;=:@%-]*(?:[/?#][^\s&<>"']*)?""")
 # A path from the site's root that urljoin would only put after scheme://host.
 _PLAIN_PATH = re.compile(r"/[^/\x00-\x20;?#][^\x00-\x20;?#]*")
@@ -86,30 +86,103 @@ class MarkdownRenderer:
 
 
 def absolutize(html: str, page_url: str) -> str:
-    """Every href/src resolved against the page it appears on, as a browser would."""
-    root = _site_root(page_url)
+    """Every href/src of a tag resolved against the page it appears on, as a browser would.
 
-    def fix(match: re.Match[str]) -> str:
-        raw = match.group("dq")
-        if raw is not None and _PLAIN_ABSOLUTE.fullmatch(raw):
-            # Most links are already absolute: unescaping, stripping and escaping would give them back as they are.
-            return match.group(0)
-        if raw is None:
-            raw = match.group("sq") if match.group("sq") is not None else match.group("uq")
-        url = unescape(raw).strip()
+    For HTML that is not sanitised (clean_html resolves URLs in the sanitiser's own walk).
+    The tags are found by an HTML parser, so text that merely reads like an attribute, as in
+    a code sample, is never taken for one; everything but the URLs that change is kept byte
+    for byte. A URL that cannot be parsed (urljoin raises) is left out.
+    """
+    finder = _StartTags()
+    finder.feed(html)
+    finder.close()
+    if not finder.tags:
+        return html
+    line_starts = [0]
+    line_starts.extend(m.end() for m in _NEWLINE.finditer(html))
+    root = _site_root(page_url)
+    parts: list[str] = []
+    done = 0
+    for line, column, text in finder.tags:
+        start = line_starts[line - 1] + column
+        fixed = _absolutize_tag(text, page_url, root)
+        if fixed != text:
+            parts += (html[done:start], fixed)
+            done = start + len(text)
+    parts.append(html[done:])
+    return "".join(parts)
+
+
+_NEWLINE = re.compile("\n")
+
+
+class _StartTags(HTMLParser):
+    """Every start tag that has a URL attribute, as (line, column, its text), in document order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[int, int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if any(name in _URL_ATTRS for name, _ in attrs):
+            line, column = self.getpos()
+            self.tags.append((line, column, self.get_starttag_text() or ""))
+
+
+def _absolutize_tag(text: str, page_url: str, root: str | None) -> str:
+    """One start tag with its URL attributes resolved, read attribute by attribute as HTMLParser reads it."""
+    found = tagfind_tolerant.match(text, 1)
+    if found is None:
+        return text
+    parts: list[str] = []
+    done = 0
+    k = found.end()
+    while k < len(text):
+        attr = attrfind_tolerant.match(text, k)
+        if attr is None:
+            break
+        k = attr.end()
+        raw = attr.group(3)
+        if not attr.group(2) or attr.group(1).lower() not in _URL_ATTRS:
+            continue
+        # attrfind_tolerant takes a quote only with its closing one.
+        value = unescape(raw[1:-1] if raw[:1] in ("'", '"') else raw)
+        absolute = resolve_url(value, page_url, root)
+        if absolute == value:
+            continue
+        if absolute is None:
+            parts.append(text[done : attr.start(1)])
+            done = attr.end()
+        else:
+            parts += (text[done : attr.start(3)], f'"{escape(absolute, quote=True)}"')
+            done = attr.end(3)
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def resolve_url(value: str, page_url: str, root: str | None) -> str | None:
+    """An attribute's URL (entities decoded) resolved against the page; None when it cannot be parsed.
+
+    `root`: _site_root(page_url), computed once per page.
+    """
+    if _PLAIN_ABSOLUTE.fullmatch(value):
+        # Most links are already absolute: stripping and parsing would give them back as they are.
+        return value
+    url = value.strip()
+    try:
         if url.startswith("#"):
-            absolute = page_url.split("#", 1)[0] + url
-        elif root is not None and _PLAIN_PATH.fullmatch(url) and "/." not in url:
+            return page_url.split("#", 1)[0] + url
+        if root is not None and _PLAIN_PATH.fullmatch(url) and "/." not in url:
             # What urljoin returns for such a path, without its parsing: no dot segments to remove,
             # no params, query or fragment that it could drop when empty.
-            absolute = root + url
-        elif urlsplit(url).scheme:
-            absolute = url
-        else:
-            absolute = urljoin(page_url, url)
-        return f'{match.group("pre")}"{escape(absolute, quote=True)}"'
-
-    return _URL_ATTR.sub(fix, html)
+            return root + url
+        if urlsplit(url).scheme:
+            return url
+        return urljoin(page_url, url)
+    except ValueError:  # unbalanced brackets in a host, odd Unicode: no reader could open it either
+        return None
 
 
 def _site_root(page_url: str) -> str | None:
@@ -127,22 +200,65 @@ def sanitize(html: str, config: SanitizeConfig) -> str:
     """Drop scripts, handlers, javascript: URLs and iframes from hosts not on the allow-list."""
     if not config.enabled:
         return html
-    # The host filter is a Python call per attribute of every element, yet it acts only on an
-    # iframe's src; an iframe element needs "<iframe" in the source, in some case.
-    cleaner = _cleaner(tuple(config.iframe_hosts), _IFRAME_TAG.search(html) is not None)
+    return _clean(html, config, False)
+
+
+def clean_html(html: str, page_url: str, config: SanitizeConfig) -> str:
+    """Every URL made absolute against `page_url` and, unless sanitising is off, the HTML sanitised.
+
+    Sanitising walks the HTML anyway: its attribute hook resolves each URL attribute of each
+    element it keeps, so that text (code samples) is never touched and the HTML is parsed once.
+    """
+    if not config.enabled:
+        return absolutize(html, page_url)
+    root = _site_root(page_url)
+    if root is None:
+        # The hook's result is not checked again; resolved against a page with no http(s) host
+        # (no permalink is one), a relative URL could take a form the sanitiser would refuse.
+        return sanitize(absolutize(html, page_url), config)
+    _PAGE.url = page_url
+    _PAGE.root = root
+    return _clean(html, config, True)
+
+
+class _Page(threading.local):
+    """The page whose URLs the attribute hook resolves, for the clean() call under way in this thread."""
+
+    url = ""
+    root = ""
+
+
+_PAGE = _Page()
+
+
+def _clean(html: str, config: SanitizeConfig, urls: bool) -> str:
+    # The host filter acts only on an iframe's src; an iframe element needs "<iframe" in the
+    # source, in some case. Without one, and with no URLs to resolve, no hook is called at all.
+    cleaner = _cleaner(tuple(config.iframe_hosts), _IFRAME_TAG.search(html) is not None, urls)
     # The filter can drop an attribute, not an element: an iframe whose src it refused goes whole.
     return _EMPTY_IFRAME.sub("", cleaner.clean(html))
 
 
 @functools.lru_cache(maxsize=16)
-def _cleaner(iframe_hosts: tuple[str, ...], iframes: bool) -> nh3.Cleaner:
+def _cleaner(iframe_hosts: tuple[str, ...], iframes: bool, urls: bool) -> nh3.Cleaner:
     """Built once per setting: nh3.clean converts the allow-lists anew on each call, as slow as the cleaning."""
     hosts = {h.lower() for h in iframe_hosts}
 
     def keep(tag: str, attr: str, value: str) -> str | None:
-        if tag == "iframe" and attr == "src":
-            parts = urlsplit(value)
-            if parts.scheme != "https" or (parts.hostname or "").lower() not in hosts:
+        # nh3 has checked the URL's scheme before this hook; an absolute URL comes back as it was,
+        # a relative one takes the page's http(s) scheme and host.
+        if urls and attr in _URL_ATTRS:
+            absolute = resolve_url(value, _PAGE.url, _PAGE.root)
+            if absolute is None:
+                return None
+            value = absolute
+        if iframes and tag == "iframe" and attr == "src":
+            try:
+                parts = urlsplit(value)
+                host = (parts.hostname or "").lower()
+            except ValueError:
+                return None
+            if parts.scheme != "https" or host not in hosts:
                 return None
         return value
 
@@ -150,7 +266,7 @@ def _cleaner(iframe_hosts: tuple[str, ...], iframes: bool) -> nh3.Cleaner:
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRS,
         url_schemes=_SAFE_SCHEMES,
-        attribute_filter=keep if iframes else None,
+        attribute_filter=keep if iframes or urls else None,
         link_rel=None,
         strip_comments=True,
     )
@@ -159,7 +275,6 @@ def _cleaner(iframe_hosts: tuple[str, ...], iframes: bool) -> nh3.Cleaner:
 def to_html(renderer: MarkdownRenderer, body: str, page_url: str, config: SanitizeConfig) -> str:
     """The whole markup stage for one body of Markdown."""
     html = renderer.render(body)
-    html = absolutize(html, page_url)
-    html = sanitize(html, config)
+    html = clean_html(html, page_url, config)
     html, _ = strip_xml_forbidden(html)
     return html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -12,6 +13,15 @@ Severity = Literal["error", "warning"]
 # Timedelta arithmetic from here reaches every date datetime can hold, as fromtimestamp() may not.
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FeedKind = Literal["site", "articles", "tag", "category", "archive"]
+
+# What could split a problem line in two, forge another, or drive the terminal: C0 and C1
+# controls, DEL, the separators str.splitlines breaks at, lone surrogates (a file name's
+# undecodable bytes). Each is written as Python writes it in a string: \n, \x1b, \u2028.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape_controls(text: str) -> str:
+    return _CONTROLS.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 @dataclass(frozen=True)
@@ -24,8 +34,10 @@ class Problem:
     line: int | None = None
 
     def format(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.severity}: {self.message}"
+        """One line, always: control characters in a file name or message are shown escaped."""
+        path = _escape_controls(self.path)
+        where = path if self.line is None else f"{path}:{self.line}"
+        return f"{where}: {self.severity}: {_escape_controls(self.message)}"
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,14 @@ _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _TOML_FENCE = re.compile(r"\A\+\+\+[ \t]*\r?\n")
 _TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
 _FIRST_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# An address as RSS <author> and Atom <email> carry it: a dot-atom local part (RFC 5322, with
+# letters of any script as RFC 6531 allows) and a domain of two or more labels. Quoted local
+# parts and address literals are refused: they are what carries quotes, brackets and spaces.
+_WORD = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_EMAIL = re.compile(rf"{_WORD}(?:\.{_WORD})*@{_LABEL}(?:\.{_LABEL})+")
+# A URI scheme a reader would run or open as a document, never an entry's id.
+_ACTIVE_SCHEMES = ("javascript", "vbscript", "data")
 _MAX_YAML_NODES = 20_000
 _MAX_DEPTH = 32
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -510,7 +518,7 @@ def _to_post(
 
     tags = _names(meta, keys.tags, shown, problems)
     categories = _names(meta, keys.categories, shown, problems)
-    authors = _authors(meta, keys.authors, config)
+    authors = _authors(meta, keys.authors, config, shown, problems)
 
     slug_key, slug_raw = _first(meta, keys.slug)
     stem = path.parent.name if path.stem in ("index", "_index") else path.stem
@@ -524,7 +532,12 @@ def _to_post(
     if old_base and permalink.startswith(config.base_url):
         post_id = old_base + permalink[len(config.base_url) :]
     if isinstance(id_raw, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S", id_raw.strip()):
-        post_id = id_raw.strip()
+        if id_raw.strip().split(":", 1)[0].lower() in _ACTIVE_SCHEMES:
+            problems.append(
+                Problem(shown, f"'{id_key}' is a script or data URL; using the permalink as the id", "warning")
+            )
+        else:
+            post_id = id_raw.strip()
 
     image = None
     image_key, image_raw = _first(meta, keys.image)
@@ -647,8 +660,10 @@ def _names(meta: dict[str, Any], keys: tuple[str, ...], shown: str, problems: li
     return tuple(out)
 
 
-def _authors(meta: dict[str, Any], keys: tuple[str, ...], config: Config) -> tuple[Author, ...]:
-    _, raw = _first(meta, keys)
+def _authors(
+    meta: dict[str, Any], keys: tuple[str, ...], config: Config, shown: str, problems: list[Problem]
+) -> tuple[Author, ...]:
+    key, raw = _first(meta, keys)
     items = raw if isinstance(raw, list) else [raw]
     authors: list[Author] = []
     for item in items:
@@ -656,19 +671,30 @@ def _authors(meta: dict[str, Any], keys: tuple[str, ...], config: Config) -> tup
         if name:
             authors.append(Author(name))
         elif isinstance(item, dict) and clean_line(_text(item.get("name")) or ""):
+            name = clean_line(_text(item["name"]) or "")
             email = item.get("email")
-            uri = item.get("uri") or item.get("url")
-            authors.append(
-                Author(
-                    clean_line(_text(item["name"]) or ""),
-                    email.strip() if isinstance(email, str) and email.strip() else None,
-                    uri.strip() if isinstance(uri, str) and uri.strip() else None,
+            email = email.strip() if isinstance(email, str) and email.strip() else None
+            if email is not None and not _is_email(email):
+                problems.append(
+                    Problem(shown, f"'{key}': {name}'s email is not an e-mail address; left out", "warning")
                 )
-            )
+                email = None
+            uri = item.get("uri") or item.get("url")
+            uri = uri.strip() if isinstance(uri, str) and uri.strip() else None
+            if uri is not None:
+                uri = _web_url(uri, config.base_url)
+                if uri is None:
+                    message = f"'{key}': {name}'s uri is not an http(s) URL or a path; left out"
+                    problems.append(Problem(shown, message, "warning"))
+            authors.append(Author(name, email, uri))
     if not authors and config.site.author.name:
         a = config.site.author
         authors.append(Author(a.name, a.email or None, a.uri or None))
     return tuple(authors)
+
+
+def _is_email(text: str) -> bool:
+    return len(text) <= 254 and _EMAIL.fullmatch(text) is not None
 
 
 def _permalink(

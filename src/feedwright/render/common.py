@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from datetime import UTC, datetime
+from html import escape
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
@@ -52,6 +53,15 @@ def local(value: datetime, config: Config) -> datetime:
     return converted
 
 
+def as_text(element: etree._Element | None) -> None:
+    """An RSS <description> made to show its text as text: readers read it as HTML, so it is escaped as HTML.
+
+    Without this a summary `<img src=x onerror=...>` would be markup, and script, in a reader's page.
+    """
+    if element is not None and element.text:
+        element.text = escape(element.text, quote=False)
+
+
 class _FeedExtension:
     """Feed-level links feedgen cannot write: WebSub hub, RFC 5005 archive links and marker."""
 
@@ -76,6 +86,7 @@ class _FeedExtension:
         channel = feed.find("channel")
         if channel is None:
             return feed
+        as_text(channel.find("description"))
         for rel, href in self.links:
             etree.SubElement(channel, f"{{{ATOM_NS}}}link", rel=rel, href=href)
         if self.archive:
@@ -107,6 +118,9 @@ class _EntryExtension:
         entry = self.entry
         if entry is None:
             return element
+        if entry.summary:
+            # feedgen puts the summary in <description>, which holds HTML; content_html is HTML already.
+            as_text(element.find("description"))
         for author in entry.authors:
             if not author.email:
                 creator = etree.SubElement(element, f"{{{DC_NS}}}creator")
