@@ -27,8 +27,10 @@ def _die_with_parent(parent: int) -> None:
         except (OSError, AttributeError):
             pass
     # Ctrl-C reaches the whole process group: the build stops its workers itself, and a worker's
-    # own KeyboardInterrupt would only print a traceback.
+    # own KeyboardInterrupt would only print a traceback. Blocked since the fork (see worker_pool),
+    # a Ctrl-C that came meanwhile is dropped once ignored.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # The parent may have died before prctl took effect.
     if os.getppid() != parent:
         os._exit(1)
@@ -38,6 +40,13 @@ def _die_with_parent(parent: int) -> None:
 def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A pool whose queued work is dropped, not run to its end, when the build stops early."""
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),))
+    # The first submit forks every worker; with SIGINT blocked, a Ctrl-C cannot reach one before
+    # its initializer has it ignored. The build itself receives it once unblocked here.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool.submit(int)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
         yield pool
     except BaseException:
