@@ -298,9 +298,12 @@ def _replay(cache: Cache, out_dir: Path, report: BuildReport) -> bool:
     Every output file must still be there; one deleted by hand makes this a full run again.
     """
     try:
-        problems, counts, files = loads(bytes.fromhex(cache.get_meta("report") or ""))  # type: ignore[misc]
+        kept = loads(bytes.fromhex(cache.get_meta("report") or ""))
     except (ValueError, TypeError, EOFError, pickle.UnpicklingError):
         return False
+    if not (isinstance(kept, tuple) and len(kept) == 3):
+        return False
+    problems, counts, files = kept
     folder = f"{out_dir}{os.sep}"
     if not all(os.path.isfile(folder + name) for name in files):
         return False
