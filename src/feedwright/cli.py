@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 from .build import BuildOptions, run_build
@@ -26,7 +26,7 @@ EXIT_LOCKED = 75
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         print(f"feedwright: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
