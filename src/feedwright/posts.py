@@ -8,7 +8,7 @@ import re
 import stat
 import subprocess
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -722,16 +722,3 @@ def _joined(url: str, base: str) -> str:
             # base_url may live under a path (https://example.org/blog/); site paths are under it.
             return f"{parts.scheme}://{parts.netloc}{prefix}{url}"
     return urljoin(base, url)
-
-
-def read_posts(files: Iterable[Path], folder: Path, config: Config, now: datetime) -> Iterator[tuple[Path, ReadResult]]:
-    for path in files:
-        yield path, read_post(path, config, now, display=_display(path, folder))
-
-
-def _display(path: Path, folder: Path) -> str:
-    """The path as the person running the build can open it: relative to here when below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
