@@ -174,7 +174,3 @@ def add_entry(fg: FeedGenerator, entry: Entry, config: Config) -> None:
     if entry.summary:
         fe.summary(entry.summary)
     fe.content(entry.content_html or entry.summary or entry.title, type="html")
-
-
-def serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
