@@ -34,7 +34,6 @@ MANIFEST = ".feedwright-manifest.json"
 class BuildOptions:
     strict: bool = False
     prune: bool = False
-    dry_run: bool = False
     no_cache: bool = False
     jobs: int = 0
     now: datetime | None = None
@@ -117,16 +116,17 @@ def run_build(config: Config, options: BuildOptions) -> BuildReport:
 
 
 def _open_cache(config: Config, config_fp: str, options: BuildOptions, report: BuildReport) -> Cache:
-    path = None if options.dry_run else cache_path(config)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if options.no_cache:
-                for suffix in ("", "-journal", "-wal", "-shm"):
-                    Path(f"{path}{suffix}").unlink(missing_ok=True)
-        except OSError:
-            path = None
-    cache = Cache(path, config_fp)
+    path = cache_path(config)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if options.no_cache:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    except OSError:
+        # A cache that cannot live on disk is kept in memory for this run.
+        cache = Cache(None, config_fp)
+    else:
+        cache = Cache(path, config_fp)
     report.cache_note = cache.rebuilt_reason
     return cache
 
@@ -180,7 +180,7 @@ def _build(
     # posts, about half the time of these steps). No Markdown runs here, which does make cycles.
     with paused_gc(keep):
         specs = _plan(results, config, report)
-        if specs is None or options.dry_run:
+        if specs is None:
             return
         stale, fingerprints, report.files_unchanged = stale_feeds(
             specs, config, config_fp, cache.feed_fingerprints(), out_dir
