@@ -65,7 +65,6 @@ class FrontMatterKeys:
     id: tuple[str, ...] = ("id",)
     draft: tuple[str, ...] = ("draft",)
     authors: tuple[str, ...] = ("authors", "author")
-    aliases: tuple[str, ...] = ("aliases",)
     private: tuple[str, ...] = ("comments_data", "count")
 
 
