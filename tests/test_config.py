@@ -102,6 +102,8 @@ def test_utf8_bom_in_the_config_is_fine(tmp_path: Path) -> None:
         (mapping(site_author={"nick": "x"}), "'site.author.nick'"),
         (mapping(limits={"sites": 3}), "'limits.sites'"),
         (mapping(front_matter={"titel": ["title"]}), "'front_matter.titel'"),
+        # Redirects from old URLs are no part of a feed, so no key says where they are written.
+        (mapping(front_matter={"aliases": ["aliases"]}), "'front_matter.aliases'"),
         (mapping(split={"heading": 3}), "'split.heading'"),
         (mapping(sanitize={"enable": False}), "'sanitize.enable'"),
         (mapping(root="/"), "'root'"),  # an internal field, not a config key

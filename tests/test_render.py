@@ -578,7 +578,7 @@ def test_atom_and_rss_from_one_generator_equal_each_written_alone(
         links=(("prev-archive", "archive/2024-02"),),
     )
     together = render_formats(spec, config, formats)
-    alone = [RENDERERS[fmt][1](spec, config) for fmt in formats]
+    alone = [RENDERERS[fmt](spec, config) for fmt in formats]
     assert together == alone
     for fmt, data in zip(formats, together, strict=True):
         # Each file names itself and its archive neighbour in its own format, not the other's.

@@ -35,7 +35,6 @@ MANIFEST = ".feedwright-manifest.json"
 class BuildOptions:
     strict: bool = False
     prune: bool = False
-    dry_run: bool = False
     no_cache: bool = False
     jobs: int = 0
     now: datetime | None = None
@@ -118,16 +117,17 @@ def run_build(config: Config, options: BuildOptions) -> BuildReport:
 
 
 def _open_cache(config: Config, config_fp: str, options: BuildOptions, report: BuildReport) -> Cache:
-    path = None if options.dry_run else cache_path(config)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if options.no_cache:
-                for suffix in ("", "-journal", "-wal", "-shm"):
-                    Path(f"{path}{suffix}").unlink(missing_ok=True)
-        except OSError:
-            path = None
-    cache = Cache(path, config_fp)
+    path = cache_path(config)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if options.no_cache:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    except OSError:
+        # A cache that cannot live on disk is kept in memory for this run.
+        cache = Cache(None, config_fp)
+    else:
+        cache = Cache(path, config_fp)
     report.cache_note = cache.rebuilt_reason
     return cache
 
@@ -181,7 +181,7 @@ def _build(
     # posts, about half the time of these steps). No Markdown runs here, which does make cycles.
     with paused_gc(keep):
         specs = _plan(results, config, report)
-        if specs is None or options.dry_run:
+        if specs is None:
             return
         site_ids = published_ids(specs)
         warning = id_change_warning(_read_site_ids(out_dir), site_ids, config.base_url, str(out_dir))
@@ -309,9 +309,12 @@ def _replay(cache: Cache, out_dir: Path, report: BuildReport) -> bool:
     Every output file must still be there; one deleted by hand makes this a full run again.
     """
     try:
-        problems, counts, files = loads(bytes.fromhex(cache.get_meta("report") or ""))  # type: ignore[misc]
+        kept = loads(bytes.fromhex(cache.get_meta("report") or ""))
     except (ValueError, TypeError, EOFError, pickle.UnpicklingError):
         return False
+    if not (isinstance(kept, tuple) and len(kept) == 3):
+        return False
+    problems, counts, files = kept
     folder = f"{out_dir}{os.sep}"
     if not all(os.path.isfile(folder + name) for name in files):
         return False

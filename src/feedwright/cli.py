@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 from .build import BuildOptions, run_build
@@ -48,7 +48,7 @@ def _quiet_stdout() -> None:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         print(f"feedwright: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)

@@ -67,7 +67,6 @@ class FrontMatterKeys:
     id: tuple[str, ...] = ("id",)
     draft: tuple[str, ...] = ("draft",)
     authors: tuple[str, ...] = ("authors", "author")
-    aliases: tuple[str, ...] = ("aliases",)
     private: tuple[str, ...] = ("comments_data", "count")
 
 
@@ -158,7 +157,7 @@ def _build(cls: type, data: Any, where: str, source: str) -> Any:
 
 
 def _coerce(hint: Any, value: Any, dotted: str, source: str) -> Any:
-    if is_dataclass(hint):
+    if isinstance(hint, type) and is_dataclass(hint):
         return _build(hint, value, dotted, source)
     origin = get_origin(hint)
     if origin is tuple:

@@ -125,13 +125,19 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def isoformat(value: datetime) -> str:
-    """RFC 3339 with the offset, seconds precision, as feeds and `show --json` print it.
+def whole_minute_offset(value: datetime) -> datetime:
+    """`value`, or the same instant in UTC when its offset is not a whole number of minutes.
 
-    RFC 3339 offsets are whole minutes. Local mean time is not (Asia/Shanghai before 1901
-    is +08:05:43), so such an instant is written in UTC rather than as an invalid offset.
+    RFC 3339 and RFC 822 offsets are whole minutes. Local mean time is not (Asia/Shanghai
+    before 1901 is +08:05:43), so such an instant is written in UTC rather than with an
+    offset that cannot be written.
     """
     offset = value.utcoffset()
     if offset is not None and offset % timedelta(minutes=1):
-        value = value.astimezone(UTC)
-    return value.isoformat(timespec="seconds")
+        return value.astimezone(UTC)
+    return value
+
+
+def isoformat(value: datetime) -> str:
+    """RFC 3339 with the offset, seconds precision, as feeds and `show --json` print it."""
+    return whole_minute_offset(value).isoformat(timespec="seconds")

@@ -30,10 +30,9 @@ from lxml.html import HtmlElement
 from .config import SplitConfig
 from .itemid import explicit_anchors, fragments, item_id, item_keys
 from .model import Entry, Post, Problem
-from .summary import html_to_text
+from .summary import SUMMARY_CHARS, html_to_text
 from .text import clean_line, iri_to_uri, truncate
 
-SUMMARY_CHARS = 280
 # Below this many characters, text around the items is too little to call the post an article.
 _SMALL_TEXT = 200
 _CONTAINERS = ("div", "section", "article", "main")

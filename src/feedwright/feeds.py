@@ -97,8 +97,9 @@ def plan_feeds(posts: Sequence[PostIndex], config: Config) -> list[FeedSpec[Entr
         home,
         _spec(config, "articles", "articles", "", f"{site.title} · articles", site.description, articles),
     ]
-    for kind, folder, label in (("category", "categories", "category"), ("tag", "tags", "tag")):
-        for group in _grouped(items, kind):  # type: ignore[arg-type]
+    groupings: tuple[tuple[FeedKind, str, str], ...] = (("category", "categories", "category"), ("tag", "tags", "tag"))
+    for kind, folder, label in groupings:
+        for group in _grouped(items, kind):
             specs.append(
                 _spec(
                     config,

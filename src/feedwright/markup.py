@@ -6,7 +6,7 @@ import functools
 import re
 import threading
 from html import escape, unescape
-from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
+from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import markdown
@@ -114,6 +114,10 @@ def absolutize(html: str, page_url: str) -> str:
 
 
 _NEWLINE = re.compile("\n")
+# A start tag's name and attributes, read as Python 3.11's HTMLParser reads them (its own patterns
+# are private and differ between versions): `get_starttag_text()` is cut up with these.
+_TAG_NAME = re.compile(r"([a-zA-Z][^\t\n\r\f />\x00]*)(?:\s|/(?!>))*")
+_ATTRIBUTE = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?(?:\s|/(?!>))*""")
 
 
 class _StartTags(HTMLParser):
@@ -131,21 +135,21 @@ class _StartTags(HTMLParser):
 
 def _absolutize_tag(text: str, page_url: str, root: str | None) -> str:
     """One start tag with its URL attributes resolved, read attribute by attribute as HTMLParser reads it."""
-    found = tagfind_tolerant.match(text, 1)
+    found = _TAG_NAME.match(text, 1)
     if found is None:
         return text
     parts: list[str] = []
     done = 0
     k = found.end()
     while k < len(text):
-        attr = attrfind_tolerant.match(text, k)
+        attr = _ATTRIBUTE.match(text, k)
         if attr is None:
             break
         k = attr.end()
         raw = attr.group(3)
         if not attr.group(2) or attr.group(1).lower() not in _URL_ATTRS:
             continue
-        # attrfind_tolerant takes a quote only with its closing one.
+        # _ATTRIBUTE takes a quote only with its closing one.
         value = unescape(raw[1:-1] if raw[:1] in ("'", '"') else raw)
         absolute = resolve_url(value, page_url, root)
         if absolute == value:

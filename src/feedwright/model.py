@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeGuard, TypeVar
 
 Severity = Literal["error", "warning"]
 # Timedelta arithmetic from here reaches every date datetime can hold, as fromtimestamp() may not.
@@ -182,12 +182,22 @@ class FeedSpec(Generic[E]):
     # A tag's or category's name as its entries spell it most (the feed's title uses it); '' otherwise.
     name: str = ""
 
+    def filled(self, entries: tuple[Entry, ...]) -> FeedSpec[Entry]:
+        """The same feed holding `entries`: its refs read in full, as it is rendered."""
+        kept = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "entries"}
+        return FeedSpec(entries=entries, **kept)
+
     @cached_property
     def updated(self) -> datetime | None:
         """The newest entry's update; asked for several times per feed by the pages, so kept."""
         if not self.entries:
             return None
-        if isinstance(self.entries[0], EntryRef):
+        if _holds_refs(self.entries):
             # One date made from the newest timestamp, not one per entry.
-            return _EPOCH + timedelta(seconds=max(e.updated_time for e in self.entries))  # type: ignore[union-attr]
+            return _EPOCH + timedelta(seconds=max(e.updated_time for e in self.entries))
         return max(e.updated for e in self.entries)
+
+
+def _holds_refs(entries: tuple[Entry, ...] | tuple[EntryRef, ...]) -> TypeGuard[tuple[EntryRef, ...]]:
+    """Whether a feed's entries are refs; a feed holds one kind only, so its first entry tells."""
+    return bool(entries) and isinstance(entries[0], EntryRef)

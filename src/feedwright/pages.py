@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
 from html import escape
-from urllib.parse import quote
 
 from lxml import etree
 
@@ -18,6 +17,7 @@ from .config import Config
 from .model import FeedSpec
 from .render import RENDERERS
 from .text import clean_line
+from .urls import feed_href, feed_url
 
 _MEDIA_TYPES: dict[str, str] = {
     "atom": "application/atom+xml",
@@ -80,7 +80,7 @@ def render_index(specs: Sequence[FeedSpec], config: Config) -> bytes:
         for fmt in formats:
             head.append(
                 f'<link rel="alternate" type="{_MEDIA_TYPES[fmt]}" title="{_e(title)} ({_FORMAT_LABELS[fmt]})"'
-                f' href="{_e(_relative_href(site_feed, fmt))}">'
+                f' href="{_e(feed_href(site_feed.path, fmt))}">'
             )
     head.append(f"<style>\n{_CSS}\n</style>")
 
@@ -183,17 +183,8 @@ def _formats(config: Config) -> list[str]:
     return [fmt for fmt in dict.fromkeys(config.formats) if fmt in RENDERERS]
 
 
-def _relative_href(spec: FeedSpec, fmt: str) -> str:
-    # Relative, so the page works wherever the output folder is served (or opened from disk).
-    filename = RENDERERS[fmt][0]
-    return f"{quote(spec.path)}/{filename}" if spec.path else filename
-
-
 def _absolute_url(spec: FeedSpec, fmt: str, config: Config) -> str:
-    url = spec.self_urls.get(fmt)
-    if url:
-        return url
-    return f"{config.feeds_url}{_relative_href(spec, fmt)}"
+    return spec.self_urls.get(fmt) or feed_url(config.feeds_url, spec.path, fmt)
 
 
 def _newest(specs: Sequence[FeedSpec]) -> datetime | None:
@@ -222,9 +213,9 @@ def _row(spec: FeedSpec, config: Config, formats: list[str]) -> str:
     else:
         day = spec.updated.astimezone(config.tz).date().isoformat()
         when = f'updated <time class="updated" datetime="{day}">{day}</time>'
-    folder = f"{_e(quote(spec.path))}/" if spec.path else ""
+    # Relative, so the page works wherever the output folder is served (or opened from disk).
     links = " ".join(
-        f'<a href="{folder}{_e(RENDERERS[fmt][0])}" type="{_MEDIA_TYPES[fmt]}">{_FORMAT_LABELS[fmt]}</a>'
+        f'<a href="{_e(feed_href(spec.path, fmt))}" type="{_MEDIA_TYPES[fmt]}">{_FORMAT_LABELS[fmt]}</a>'
         for fmt in formats
     )
     meta = f'<span class="meta"><span class="count" data-count="{spec.total}">{count}</span> · {when}</span>'

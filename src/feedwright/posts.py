@@ -8,15 +8,21 @@ import re
 import stat
 import subprocess
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import yaml
-from frontmatter.default_handlers import SafeLoader
+
+if TYPE_CHECKING:
+    # At run time python-frontmatter's choice: libyaml's CSafeLoader when PyYAML has it, else
+    # SafeLoader. Both construct and resolve alike, so SafeLoader's type stands for either.
+    from yaml import SafeLoader
+else:
+    from frontmatter.default_handlers import SafeLoader
 
 from .config import Config
 from .dates import DateError, parse_date
@@ -342,9 +348,10 @@ def _load_yaml(head: str) -> Any:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context = getattr(exc, "context", None)
-        if "end of stream" in problem and getattr(exc, "context_mark", None) is not None:
+        context_mark = getattr(exc, "context_mark", None)
+        if "end of stream" in problem and context_mark is not None:
             # An unclosed quote or bracket is only noticed at the end; where it opened is the mistake.
-            mark = exc.context_mark  # type: ignore[attr-defined]
+            mark = context_mark
             problem = f"{context}, {problem}" if context else problem
         line = mark.line + 2 if mark is not None else 2
         if isinstance(exc, yaml.constructor.ConstructorError) and problem.startswith("could not determine"):
@@ -744,16 +751,3 @@ def _joined(url: str, base: str) -> str:
             # base_url may live under a path (https://example.org/blog/); site paths are under it.
             return f"{parts.scheme}://{parts.netloc}{prefix}{url}"
     return urljoin(base, url)
-
-
-def read_posts(files: Iterable[Path], folder: Path, config: Config, now: datetime) -> Iterator[tuple[Path, ReadResult]]:
-    for path in files:
-        yield path, read_post(path, config, now, display=_display(path, folder))
-
-
-def _display(path: Path, folder: Path) -> str:
-    """The path as the person running the build can open it: relative to here when below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)

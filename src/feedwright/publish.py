@@ -77,10 +77,10 @@ class Entries:
         if header is None:
             if len(self._headers) > 5000:
                 self._headers.clear()
-            header = self._source.header(ref.path)
-            if not isinstance(header, PostEntries):
+            found = self._source.header(ref.path)
+            if not isinstance(found, PostEntries):
                 raise LookupError(f"{ref.path}: not in the cache")
-            self._headers[ref.path] = header
+            header = self._headers[ref.path] = found
         entry = header.article if ref.index == 0 else next(e for e in header.items if e.index == ref.index)
         summary, html = self._source.body(ref.path, ref.index)
         return dataclasses.replace(entry, summary=summary, content_html=html)
@@ -111,7 +111,7 @@ def _render_into(
     """Render and stage each feed; (file, staged because changed, its URL) per file."""
     out: list[tuple[str, bool, str]] = []
     for spec in specs:
-        full = dataclasses.replace(spec, entries=tuple(entries.full(e) for e in spec.entries))
+        full = spec.filled(tuple(entries.full(e) for e in spec.entries))
         fmts = formats(spec, config)
         for fmt, name, data in zip(fmts, feed_files(spec, config), render_formats(full, config, fmts), strict=True):
             out.append((name, writer.add(name, data), spec.self_urls[fmt]))

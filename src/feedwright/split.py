@@ -5,10 +5,8 @@ from __future__ import annotations
 from .config import Config
 from .digest import split_digest
 from .model import Entry, Post, PostEntries, Problem
-from .summary import html_to_text
+from .summary import SUMMARY_CHARS, html_to_text
 from .text import truncate
-
-SUMMARY_CHARS = 280
 
 
 def wants_split(post: Post, config: Config) -> bool:

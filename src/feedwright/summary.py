@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
+# Characters of text kept for a summary made from an entry's body (an article's or a news item's).
+SUMMARY_CHARS = 280
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote|pre|tr|figure)>|<br\s*/?>", re.IGNORECASE)
 _DROP = re.compile(r"<(script|style|pre|rt|rp)\b.*?</\1>", re.IGNORECASE | re.DOTALL)

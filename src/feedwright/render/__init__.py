@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from ..config import Config
 from ..model import FeedSpec
-from ..urls import FILENAMES
 from .atom import atom_bytes, render_atom
 from .common import new_feed, point_to
 from .jsonfeed import render_json
@@ -14,11 +13,7 @@ from .rss import render_rss, rss_bytes
 
 Renderer = Callable[[FeedSpec, Config], bytes]
 
-RENDERERS: dict[str, tuple[str, Renderer]] = {
-    "atom": (FILENAMES["atom"], render_atom),
-    "rss": (FILENAMES["rss"], render_rss),
-    "json": (FILENAMES["json"], render_json),
-}
+RENDERERS: dict[str, Renderer] = {"atom": render_atom, "rss": render_rss, "json": render_json}
 
 
 def render_formats(spec: FeedSpec, config: Config, formats: list[str]) -> list[bytes]:
@@ -31,7 +26,7 @@ def render_formats(spec: FeedSpec, config: Config, formats: list[str]) -> list[b
     out: list[bytes] = []
     for fmt in formats:
         if fmt not in ("atom", "rss"):
-            out.append(RENDERERS[fmt][1](spec, config))
+            out.append(RENDERERS[fmt](spec, config))
             continue
         if fg is None:
             fg = new_feed(spec, config, fmt)

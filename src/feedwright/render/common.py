@@ -12,6 +12,7 @@ from lxml import etree
 
 from .. import __version__
 from ..config import Config
+from ..dates import whole_minute_offset
 from ..model import Entry, FeedSpec
 from ..urls import feed_url
 
@@ -43,14 +44,10 @@ def feed_updated(spec: FeedSpec) -> datetime:
 def local(value: datetime, config: Config) -> datetime:
     """Every date in the site's zone, so equal instants always print as equal text.
 
-    Before standard time zones (Shanghai before 1901) the zone's offset has seconds,
-    which RFC 3339 and RFC 822 cannot write; such dates are given in UTC.
+    Before standard time zones (Shanghai before 1901) the zone's offset has seconds;
+    such dates are given in UTC (see whole_minute_offset).
     """
-    converted = value.astimezone(config.tz)
-    offset = converted.utcoffset()
-    if offset is not None and offset.total_seconds() % 60:
-        return value.astimezone(UTC)
-    return converted
+    return whole_minute_offset(value.astimezone(config.tz))
 
 
 def as_text(element: etree._Element | None) -> None:
@@ -188,7 +185,3 @@ def add_entry(fg: FeedGenerator, entry: Entry, config: Config) -> None:
     if entry.summary:
         fe.summary(entry.summary)
     fe.content(entry.content_html or entry.summary or entry.title, type="html")
-
-
-def serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
