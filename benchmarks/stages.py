@@ -19,14 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from feedwright import index
 from feedwright.config import load_config
-from feedwright.feeds import plan_feeds
+from feedwright.engine import index
 from feedwright.markup import MarkdownRenderer, clean_html
 from feedwright.model import Post
-from feedwright.posts import read_post
+from feedwright.plan.feeds import plan_feeds
+from feedwright.read.posts import read_post
 from feedwright.render import render_formats
-from feedwright.split import split_post, wants_split
+from feedwright.split.article import split_post, wants_split
 from feedwright.text import strip_xml_forbidden
 
 T = TypeVar("T")

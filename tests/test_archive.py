@@ -10,8 +10,8 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feedwright.build import BuildOptions, run_build
 from feedwright.config import Config
+from feedwright.engine.build import BuildOptions, run_build
 
 from .conftest import CORPUS, NOW, needs_corpus, write_post
 

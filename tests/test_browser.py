@@ -22,8 +22,8 @@ from urllib.request import ProxyHandler, Request, build_opener
 import pytest
 from lxml import etree
 
-from feedwright.build import BuildOptions, run_build
 from feedwright.config import config_from_mapping
+from feedwright.engine.build import BuildOptions, run_build
 
 from .conftest import CORPUS, LINUXCN_SITE, NOW, needs_corpus
 

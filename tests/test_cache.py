@@ -14,10 +14,12 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from feedwright import feeds, index, pages, process
-from feedwright.build import BuildOptions, cache_path, run_build
-from feedwright.cache import Cache
 from feedwright.config import Config
+from feedwright.engine import index, process
+from feedwright.engine.build import BuildOptions, cache_path, run_build
+from feedwright.engine.cache import Cache
+from feedwright.plan import feeds
+from feedwright.render import pages
 
 from .conftest import CORPUS, NOW, needs_corpus, write_post
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from lxml import etree, html
 
-from feedwright.build import BuildOptions, run_build
 from feedwright.config import Config, config_from_mapping
+from feedwright.engine.build import BuildOptions, run_build
 from feedwright.slug import slugify
 
 from .conftest import CORPUS, LINUXCN_SITE, NOW, needs_corpus

@@ -31,8 +31,8 @@ import pytest
 import yaml
 from lxml import etree
 
-from feedwright.build import MANIFEST
-from feedwright.output import LOCK_NAME, TMP_MARK
+from feedwright.engine.build import MANIFEST
+from feedwright.write.output import LOCK_NAME, TMP_MARK
 
 from .conftest import CORPUS, LINUXCN_SITE, needs_corpus
 
@@ -421,7 +421,8 @@ def test_final_run_is_clean_and_complete_runs_give_the_new_output(crash_log: Cra
 # renames): "before" the first rename, "mid" after half of them, "after" the last.
 _INJECT = """
 import os, signal, sys
-from feedwright import output, cli
+from feedwright.write import output
+from feedwright import cli
 
 moment = sys.argv[1]
 real_commit, real_replace = output.BatchWriter.commit, os.replace

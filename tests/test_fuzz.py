@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from feedwright.build import BuildOptions, run_build
 from feedwright.config import config_from_mapping
+from feedwright.engine.build import BuildOptions, run_build
 
 from .conftest import LINUXCN_SITE, NOW
 

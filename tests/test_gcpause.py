@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from feedwright.build import BuildOptions, run_build
 from feedwright.config import Config
-from feedwright.gcpause import kept_out_of_sight
+from feedwright.engine.build import BuildOptions, run_build
+from feedwright.engine.gcpause import kept_out_of_sight
 
 from .conftest import NOW, write_post
 

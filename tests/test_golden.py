@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from feedwright import process, publish
+from feedwright.engine import process, publish
 
 from .regenerate_golden import GOLDEN, REGENERATE, build, copy_sample, published_files
 

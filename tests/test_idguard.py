@@ -8,9 +8,9 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from feedwright.build import BuildOptions, run_build
 from feedwright.config import Config, ConfigError
-from feedwright.idguard import id_change_warning
+from feedwright.engine.build import BuildOptions, run_build
+from feedwright.plan.idguard import id_change_warning
 
 from .conftest import NOW, write_post
 

@@ -13,9 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feedwright.build import BuildOptions, run_build
 from feedwright.config import Config
-from feedwright.itemid import (
+from feedwright.engine.build import BuildOptions, run_build
+from feedwright.engine.process import process_post
+from feedwright.markup import MarkdownRenderer
+from feedwright.read.posts import read_post
+from feedwright.split.itemid import (
     MAX_ID_CHARS,
     ItemKeys,
     explicit_anchors,
@@ -25,9 +28,6 @@ from feedwright.itemid import (
     letters,
     normal_url,
 )
-from feedwright.markup import MarkdownRenderer
-from feedwright.posts import read_post
-from feedwright.process import process_post
 
 from . import digest_edits as edits
 from .conftest import CORPUS, NOW, needs_corpus, write_post

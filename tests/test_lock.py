@@ -23,7 +23,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from feedwright.output import LOCK_NAME, TMP_MARK
+from feedwright.write.output import LOCK_NAME, TMP_MARK
 
 from .conftest import CORPUS, LINUXCN_SITE, needs_corpus, write_post
 

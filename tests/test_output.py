@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from feedwright import output
-from feedwright.output import (
+from feedwright.write import output
+from feedwright.write.output import (
     LOCK_NAME,
     TMP_MARK,
     BatchWriter,

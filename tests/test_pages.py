@@ -12,7 +12,7 @@ from lxml import etree
 
 from feedwright.config import Config, config_from_mapping
 from feedwright.model import Entry, FeedKind, FeedSpec
-from feedwright.pages import render_index, render_opml
+from feedwright.render.pages import render_index, render_opml
 from feedwright.slug import slugify
 
 BASE = "https://example.org/"

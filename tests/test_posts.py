@@ -16,10 +16,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedwright import posts
 from feedwright.config import Config
 from feedwright.model import Author, Post
-from feedwright.posts import ReadResult, find_post_files, read_post
+from feedwright.read import posts
+from feedwright.read.posts import ReadResult, find_post_files, read_post
 
 from .conftest import NOW, write_post
 

@@ -30,8 +30,8 @@ import feedparser
 import pytest
 import yaml
 
-from feedwright.build import BuildOptions, run_build
 from feedwright.config import Config
+from feedwright.engine.build import BuildOptions, run_build
 
 from .conftest import CORPUS, NOW, needs_corpus
 

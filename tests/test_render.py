@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from feedwright import markup
-from feedwright.build import BuildOptions, run_build
 from feedwright.config import Config, SanitizeConfig
+from feedwright.engine.build import BuildOptions, run_build
 from feedwright.model import Author, Entry, FeedKind, FeedSpec
 from feedwright.render import RENDERERS, render_formats
-from feedwright.urls import feed_urls
+from feedwright.render.urls import feed_urls
 
 from .conftest import NOW, write_post
 

@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from feedwright.config import Config, SplitConfig, config_from_mapping
-from feedwright.digest import split_digest
 from feedwright.markup import MarkdownRenderer, to_html
 from feedwright.model import Author, Entry, Post
-from feedwright.posts import read_post
-from feedwright.split import split_post
-from feedwright.summary import html_to_text
+from feedwright.read.posts import read_post
+from feedwright.split.article import split_post
+from feedwright.split.digest import split_digest
+from feedwright.split.summary import html_to_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CONTENT = SHARED / "corpus" / "linuxcn" / "content"

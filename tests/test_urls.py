@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feedwright.urls import FILENAMES, feed_file, feed_href, feed_url, feed_urls
+from feedwright.render.urls import FILENAMES, feed_file, feed_href, feed_url, feed_urls
 
 _segment = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/"), min_size=1, max_size=12)
 

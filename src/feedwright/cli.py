@@ -15,12 +15,12 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from . import __version__
-from .build import BuildOptions, run_build
 from .config import Config, ConfigError, load_config
 from .dates import isoformat
+from .engine.build import BuildOptions, run_build
 from .model import Entry, Problem
-from .output import LockBusy
-from .posts import read_post
+from .read.posts import read_post
+from .write.output import LockBusy
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -208,8 +208,8 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace, config: Config) -> int:
+    from .engine.process import process_post
     from .markup import MarkdownRenderer
-    from .process import process_post
 
     path: Path = args.post
     if not path.is_file():
@@ -244,7 +244,7 @@ def _show(args: argparse.Namespace, config: Config) -> int:
 
 
 def _check(args: argparse.Namespace, config: Config) -> int:
-    from .collect import collect, reject_duplicate_ids
+    from .engine.collect import collect, reject_duplicate_ids
 
     results, walk_problems, found, _ = collect(config, datetime.now(UTC))
     results = reject_duplicate_ids(results)

@@ -14,7 +14,7 @@ from .. import __version__
 from ..config import Config
 from ..dates import whole_minute_offset
 from ..model import Entry, FeedSpec
-from ..urls import feed_url
+from .urls import feed_url
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"

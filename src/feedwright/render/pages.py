@@ -13,10 +13,10 @@ from html import escape
 
 from lxml import etree
 
-from .config import Config
-from .model import FeedSpec
-from .render import RENDERERS
-from .text import clean_line
+from ..config import Config
+from ..model import FeedSpec
+from ..text import clean_line
+from . import RENDERERS
 from .urls import feed_href, feed_url
 
 _MEDIA_TYPES: dict[str, str] = {

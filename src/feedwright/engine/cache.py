@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .model import PostEntries
+    from ..model import PostEntries
 
 # Raised whenever what a row holds for the same post changes (5: news item ids from itemid.py).
 SCHEMA = 5

@@ -27,11 +27,11 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .config import SplitConfig
+from ..config import SplitConfig
+from ..model import Entry, Post, Problem
+from ..text import clean_line, iri_to_uri, truncate
 from .itemid import explicit_anchors, fragments, item_id, item_keys
-from .model import Entry, Post, Problem
 from .summary import SUMMARY_CHARS, html_to_text
-from .text import clean_line, iri_to_uri, truncate
 
 # Below this many characters, text around the items is too little to call the post an article.
 _SMALL_TEXT = 200

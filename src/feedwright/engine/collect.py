@@ -13,11 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..config import Config
+from ..model import PostIndex, Problem
+from ..read.posts import shown_path
 from . import index
 from .cache import Cache, FileStamp
-from .config import Config
-from .model import PostIndex, Problem
-from .posts import shown_path
 from .scan import Changes, compare, scan
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ import marshal
 import sys
 from collections.abc import Callable, Iterable
 
+from ..model import Entry, EntryRef, PostEntries, PostIndex, Problem
 from .gcpause import paused_gc
-from .model import Entry, EntryRef, PostEntries, PostIndex, Problem
 
 _Row = tuple[str, float, float, tuple[str, ...], tuple[str, ...], int, bytes]
 

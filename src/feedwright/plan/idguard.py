@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .model import EntryRef, FeedSpec, Problem
+from ..model import EntryRef, FeedSpec, Problem
 
 # More than this share of the site feed under new ids is a change of address, not of posts.
 CHANGED_SHARE = 0.25

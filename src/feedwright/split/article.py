@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .config import Config
+from ..config import Config
+from ..model import Entry, Post, PostEntries, Problem
+from ..text import truncate
 from .digest import split_digest
-from .model import Entry, Post, PostEntries, Problem
 from .summary import SUMMARY_CHARS, html_to_text
-from .text import truncate
 
 
 def wants_split(post: Post, config: Config) -> bool:

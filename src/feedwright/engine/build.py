@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
+from ..config import Config
+from ..model import EntryRef, FeedSpec, PostIndex, Problem
+from ..plan.idguard import Published, id_change_warning, published_ids, read_published
+from ..write.output import BatchWriter, atomic_write, build_lock, remove_feed_files, remove_leftovers
 from .cache import Cache, FileStamp, dumps, loads
-from .config import Config
 from .gcpause import kept_out_of_sight, paused_gc
-from .idguard import Published, id_change_warning, published_ids, read_published
-from .model import EntryRef, FeedSpec, PostIndex, Problem
-from .output import BatchWriter, atomic_write, build_lock, remove_feed_files, remove_leftovers
 from .scan import compare, scan
 
 MANIFEST = ".feedwright-manifest.json"
@@ -166,8 +166,8 @@ def _build(
     if cache.get_meta("publishing") != "":
         remove_leftovers(out_dir)
     # Imported here, past the replay: Markdown, lxml and feedgen cost a no-op cron run more than its work.
+    from ..render.pages import OPML_FILENAME, render_index, render_opml
     from .collect import collect, fill_bodies
-    from .pages import OPML_FILENAME, render_index, render_opml
     from .publish import feed_files, render_stale, stale_feeds
 
     results, walk_problems, found, parsed = collect(config, now, cache, jobs, options.progress, scanned, changes, keep)
@@ -246,8 +246,8 @@ def _build(
 
 def _plan(results: list[PostIndex], config: Config, report: BuildReport) -> list[FeedSpec[EntryRef]] | None:
     """Every feed, once duplicate ids are rejected and the posts counted; None when too many posts failed."""
+    from ..plan.feeds import plan_feeds
     from .collect import reject_duplicate_ids
-    from .feeds import plan_feeds
 
     results = reject_duplicate_ids(results)
     for result in results:

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..config import Config
+from ..markup import MarkdownRenderer, to_html
+from ..model import Entry, Post, PostEntries, Problem
+from ..read.posts import read_post, shown_path
+from ..split.article import article_entry, split_post, wants_split
 from . import index
 from .cache import BodyReader, PackedBody, dumps, pack_bodies
-from .config import Config
-from .markup import MarkdownRenderer, to_html
-from .model import Entry, Post, PostEntries, Problem
-from .posts import read_post, shown_path
 from .scan import file_digest
-from .split import article_entry, split_post, wants_split
 from .workers import worker_pool
 
 # Below this many posts to process, starting worker processes costs more than it saves.

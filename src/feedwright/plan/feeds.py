@@ -7,10 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
-from .config import Config
-from .model import EntryRef, FeedKind, FeedSpec, PostIndex
-from .slug import slugify
-from .urls import feed_urls
+from ..config import Config
+from ..model import EntryRef, FeedKind, FeedSpec, PostIndex
+from ..render.urls import feed_urls
+from ..slug import slugify
 
 
 @dataclass(frozen=True)

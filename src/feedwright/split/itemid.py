@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from .text import iri_to_uri
+from ..text import iri_to_uri
 
 # Readers and their databases cut ids at 255 characters; this leaves room to spare.
 MAX_ID_CHARS = 200

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from ..config import Config
+from ..model import Entry, EntryRef, FeedSpec, PostEntries
+from ..render import render_formats
+from ..render.urls import ARCHIVE_FORMATS, feed_file
+from ..write.output import BatchWriter
 from .cache import BodyReader
-from .config import Config
-from .model import Entry, EntryRef, FeedSpec, PostEntries
-from .output import BatchWriter
-from .render import render_formats
-from .urls import ARCHIVE_FORMATS, feed_file
 from .workers import worker_pool
 
 # Below this many feeds to render, worker processes cost more than they save.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from ..config import Config
+from ..model import Problem
+from ..read.posts import walk_posts
 from .cache import FileStamp
-from .config import Config
-from .model import Problem
-from .posts import walk_posts
 
 
 def scan(config: Config) -> tuple[dict[str, FileStamp], list[Problem]]:

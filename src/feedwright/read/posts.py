@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 else:
     from frontmatter.default_handlers import SafeLoader
 
-from .config import Config
-from .dates import DateError, parse_date
-from .model import Author, Post, Problem
-from .slug import slugify
-from .text import clean_line, clean_summary, first_xml_forbidden, iri_to_uri, strip_xml_forbidden
+from ..config import Config
+from ..dates import DateError, parse_date
+from ..model import Author, Post, Problem
+from ..slug import slugify
+from ..text import clean_line, clean_summary, first_xml_forbidden, iri_to_uri, strip_xml_forbidden
 
 _YAML_FENCE = re.compile(r"\A---[ \t]*\r?\n")
 _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
