@@ -3,16 +3,16 @@
     python benchmarks/stages.py CONFIG [--limit N]
 
 CONFIG is a feedwright config (a benchmark site's `config.yaml`, or the project's own). Every post is
-read, rendered and split with feedwright's own functions, the feeds are planned as a build plans them,
-and every feed is rendered (not written), one stage after the other, so each figure is the CPU a build
-spends on that stage whatever the number of workers. The Markdown is timed for every post, as the
-floor renders it, and for the posts a build must render: digests, and the articles some feed holds.
+read, rendered and split with the stages' own functions (as `feedwright.pipeline` chains them), the
+feeds are planned as a build plans them, and every feed is rendered (not written), one stage after
+the other, so each figure is the CPU a build spends on that stage whatever the number of workers.
+The Markdown is timed for every post, as the floor renders it, and for the posts a build must
+render: digests, and the articles some feed holds.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from feedwright.config import load_config
-from feedwright.engine import index
 from feedwright.markup import MarkdownRenderer, clean_html
 from feedwright.model import Post
+from feedwright.pipeline import PostResult, index_of
 from feedwright.plan.feeds import plan_feeds
 from feedwright.read.posts import read_post
-from feedwright.render import render_formats
+from feedwright.render import feed_set
 from feedwright.split.article import split_post, wants_split
 from feedwright.text import strip_xml_forbidden
 
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     pairs = list(zip(digests, digest_html, strict=True))
     split = timed("split digests into items", rows, lambda: [split_post(p, h, config) for p, h in pairs])
     entries = split + [split_post(p, h, config) for p, h in zip(articles, article_html, strict=True)]
-    indexes = [index.decode(pe.article.source, index.encode(pe, (), None, "")) for pe in entries]
+    indexes = [index_of(PostResult(pe.article.source, (), None, pe)) for pe in entries]
     specs = timed("plan every feed", rows, lambda: plan_feeds(indexes, config))
     in_feeds = {(ref.path, ref.index) for spec in specs for ref in spec.entries}
     needed = [p for p in articles if (p.rel_path, 0) in in_feeds]
@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     def render() -> int:
         size = 0
         for spec in specs:
-            full = dataclasses.replace(spec, entries=tuple(by_ref[(r.path, r.index)] for r in spec.entries))
-            size += sum(map(len, render_formats(full, config, list(config.formats))))
+            full = spec.filled(tuple(by_ref[(r.path, r.index)] for r in spec.entries))
+            size += sum(len(data) for _, _, data in feed_set(full, config))
         return size
 
     written = timed(f"render {len(specs):,} feeds (not written)", rows, render)

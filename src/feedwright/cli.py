@@ -208,8 +208,8 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace, config: Config) -> int:
-    from .engine.process import process_post
     from .markup import MarkdownRenderer
+    from .pipeline import post_entries
 
     path: Path = args.post
     if not path.is_file():
@@ -221,7 +221,7 @@ def _show(args: argparse.Namespace, config: Config) -> int:
     _print_problems(result.problems)
     if result.post is None:
         return EXIT_FAILED
-    entries = process_post(result.post, config, MarkdownRenderer())
+    entries = post_entries(result.post, config, MarkdownRenderer())
     _print_problems(entries.problems)
     if args.json:
         json.dump([_entry_json(e) for e in entries.items], sys.stdout, ensure_ascii=False, indent=2)
@@ -244,18 +244,17 @@ def _show(args: argparse.Namespace, config: Config) -> int:
 
 
 def _check(args: argparse.Namespace, config: Config) -> int:
-    from .engine.collect import collect, reject_duplicate_ids
+    from .pipeline import plan_site, read_site
 
-    results, walk_problems, found, _ = collect(config, datetime.now(UTC))
-    results = reject_duplicate_ids(results)
+    results, walk_problems = read_site(config, datetime.now(UTC))
     problems = list(walk_problems)
     rejected = 0
-    for result in results:
-        problems.extend(result.problems)
-        if result.article is None and not result.skipped:
+    for post in plan_site(results):
+        problems.extend(post.problems)
+        if post.article is None and not post.skipped:
             rejected += 1
     _print_problems(problems)
-    print(f"feedwright: checked {found} posts: {rejected} rejected, {len(problems)} problems")
+    print(f"feedwright: checked {len(results)} posts: {rejected} rejected, {len(problems)} problems")
     if rejected and args.strict:
         return EXIT_FAILED
     return EXIT_OK

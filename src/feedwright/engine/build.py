@@ -246,8 +246,8 @@ def _build(
 
 def _plan(results: list[PostIndex], config: Config, report: BuildReport) -> list[FeedSpec[EntryRef]] | None:
     """Every feed, once duplicate ids are rejected and the posts counted; None when too many posts failed."""
+    from ..plan.duplicates import reject_duplicate_ids
     from ..plan.feeds import plan_feeds
-    from .collect import reject_duplicate_ids
 
     results = reject_duplicate_ids(results)
     for result in results:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..model import PostIndex, Problem
-from ..read.posts import shown_path
 from . import index
 from .cache import Cache, FileStamp
 from .scan import Changes, compare, scan
@@ -103,36 +101,3 @@ def _process(paths: list[str], config: Config, now: datetime, jobs: int, defer: 
     from .process import process_all
 
     yield from process_all(paths, config, now, jobs, defer)
-
-
-def reject_duplicate_ids(results: list[PostIndex]) -> list[PostIndex]:
-    """Two posts with one id would be one entry to readers: the one published first keeps it.
-
-    Readers already hold the earlier post under that id, so the later one is reported and left
-    out, whatever the files are named (equal dates: the path that sorts first).
-    """
-    owner: dict[str, str] = {}
-    kept: dict[str, PostIndex] = {}
-    for result in sorted(results, key=_first_published):
-        if result.article is None:
-            kept[result.path] = result
-            continue
-        ids = {result.article.id, *(e.id for e in result.items)}
-        clash = next((owner[i] for i in sorted(ids) if i in owner), None)
-        if clash is not None:
-            problem = Problem(
-                shown_path(Path(result.path)),
-                f"has the same id/permalink as {shown_path(Path(clash))} ({result.article.id}), published earlier;"
-                " left out: give it its own 'permalink' or 'slug'",
-            )
-            kept[result.path] = PostIndex(result.path, (*result.problems, problem))
-            continue
-        for i in ids:
-            owner[i] = result.path
-        kept[result.path] = result
-    return [kept[result.path] for result in results]
-
-
-def _first_published(result: PostIndex) -> tuple[float, str]:
-    # sort_time is minus the publication time.
-    return (-result.article.sort_time if result.article is not None else 0.0, result.path)

@@ -10,6 +10,7 @@ from .atom import atom_bytes, render_atom
 from .common import new_feed, point_to
 from .jsonfeed import render_json
 from .rss import render_rss, rss_bytes
+from .urls import ARCHIVE_FORMATS, feed_file
 
 Renderer = Callable[[FeedSpec, Config], bytes]
 
@@ -34,3 +35,19 @@ def render_formats(spec: FeedSpec, config: Config, formats: list[str]) -> list[b
             point_to(fg, spec, config, fmt)
         out.append(atom_bytes(fg) if fmt == "atom" else rss_bytes(fg, spec))
     return out
+
+
+def formats(spec: FeedSpec, config: Config) -> list[str]:
+    """The formats a feed set is written in: archives have no JSON Feed (RFC 5005 is Atom and RSS)."""
+    if spec.kind == "archive":
+        return [fmt for fmt in config.formats if fmt in ARCHIVE_FORMATS]
+    return list(config.formats)
+
+
+def feed_set(spec: FeedSpec, config: Config) -> list[tuple[str, str, bytes]]:
+    """A filled feed's files: (format, file name under the output folder, bytes) per format."""
+    fmts = formats(spec, config)
+    return [
+        (fmt, feed_file(spec.path, fmt), data)
+        for fmt, data in zip(fmts, render_formats(spec, config, fmts), strict=True)
+    ]

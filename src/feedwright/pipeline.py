@@ -1,0 +1,115 @@
+"""The stages end to end, with no cache: read → mark up → split → plan → render, for a post or a site.
+
+This is what feedwright builds, stated once and plainly: `show` and `check` use it, so does
+benchmarks/stages.py, and the tests hold every incremental build (engine/) to its output.
+Nothing here remembers anything between calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .config import Config
+from .markup import MarkdownRenderer, to_html
+from .model import Entry, EntryRef, FeedSpec, Post, PostEntries, PostIndex, Problem
+from .plan.duplicates import reject_duplicate_ids
+from .plan.feeds import plan_feeds
+from .read.posts import ReadResult, read_post, shown_path, walk_posts
+from .render import feed_set
+from .render.pages import OPML_FILENAME, render_index, render_opml
+from .split.article import split_post
+
+
+def post_entries(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
+    """Mark up and split one read post: the whole article, and the entries of the site feeds."""
+    return split_post(post, to_html(renderer, post.body, post.permalink, config.sanitize), config)
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """One post file through read, mark up and split: its entries, or why it has none."""
+
+    path: str
+    problems: tuple[Problem, ...]
+    skipped: str | None = None
+    entries: PostEntries | None = None
+
+
+def read_and_split(
+    path: Path, config: Config, now: datetime, renderer: MarkdownRenderer, display: str | None = None
+) -> PostResult:
+    read: ReadResult = read_post(path, config, now, display=display)
+    if read.post is None:
+        return PostResult(str(path), read.problems, read.skipped)
+    entries = post_entries(read.post, config, renderer)
+    return PostResult(str(path), (*read.problems, *entries.problems), None, entries)
+
+
+def index_of(result: PostResult) -> PostIndex:
+    """What planning needs of a post (the engine keeps the same, with fingerprints, in its cache)."""
+    if result.entries is None:
+        return PostIndex(result.path, result.problems, result.skipped)
+    article = _ref(result.entries.article, result.path)
+    items = tuple(article if e is result.entries.article else _ref(e, result.path) for e in result.entries.items)
+    return PostIndex(result.path, result.problems, None, article, items)
+
+
+def _ref(entry: Entry, path: str) -> EntryRef:
+    return EntryRef(
+        entry.id, entry.sort_key[0], entry.updated.timestamp(), entry.tags, entry.categories, entry.index, path, b""
+    )
+
+
+@dataclass
+class Site:
+    """A whole site built in one go: every file a build publishes, and every problem."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    specs: list[FeedSpec[EntryRef]] = field(default_factory=list)
+    posts: list[PostIndex] = field(default_factory=list)
+
+
+def read_site(config: Config, now: datetime) -> tuple[list[PostResult], list[Problem]]:
+    """Every post file of the site read and split, sorted by path; and the problems of the walk."""
+    folder = config.posts_dir()
+    if not folder.is_dir():
+        return [], [Problem(str(folder), "posts folder does not exist (set 'posts' in the config or give --posts)")]
+    found, problems = walk_posts(folder)
+    renderer = MarkdownRenderer()
+    cwd = Path.cwd().resolve()
+    results = [
+        read_and_split(Path(p), config, now, renderer, display=shown_path(Path(p), cwd)) for p, _ in sorted(found)
+    ]
+    return results, problems
+
+
+def plan_site(results: list[PostResult]) -> list[PostIndex]:
+    """Each post's index, once posts that repeat an earlier post's id are left out."""
+    return reject_duplicate_ids([index_of(r) for r in results])
+
+
+def build_site(config: Config, now: datetime) -> Site:
+    """Every file the site's build publishes (feeds, index.html, feeds.opml), made from scratch."""
+    results, walk_problems = read_site(config, now)
+    site = Site(problems=list(walk_problems))
+    site.posts = plan_site(results)
+    for post in site.posts:
+        site.problems.extend(post.problems)
+    site.specs = plan_feeds([p for p in site.posts if p.article is not None], config)
+    by_ref = {(r.path, e.index): e for r in results if r.entries for e in _entries(r.entries)}
+    for spec in site.specs:
+        full = spec.filled(tuple(by_ref[(ref.path, ref.index)] for ref in spec.entries))
+        for _, name, data in feed_set(full, config):
+            site.files[name] = data
+    site.files["index.html"] = render_index(site.specs, config)
+    site.files[OPML_FILENAME] = render_opml(site.specs, config)
+    return site
+
+
+def _entries(entries: PostEntries) -> Iterator[Entry]:
+    yield entries.article
+    yield from (e for e in entries.items if e is not entries.article)
