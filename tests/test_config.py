@@ -5,13 +5,24 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
-from feedwright.config import Config, ConfigError, config_from_mapping, load_config
+from feedwright.config import (
+    Config,
+    ConfigError,
+    LimitsConfig,
+    SiteConfig,
+    WebSubConfig,
+    config_from_mapping,
+    load_config,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = {"title": "T", "base_url": "https://example.org/"}
@@ -338,3 +349,79 @@ def test_cli_default_config_is_the_one_in_the_current_folder(tmp_path: Path) -> 
     result = run_cli(tmp_path, "check")
     assert result.returncode == 2
     assert "config.yaml" in result.stderr and "'what'" in result.stderr
+
+
+# --- values out of range, and output folders that are not the output's own -------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        (mapping(websub={"timeout": float("inf"), "hub": "https://hub.example.org/"}), "websub.timeout"),
+        (mapping(websub={"timeout": 0}), "websub.timeout"),
+        (mapping(lock_timeout=float("inf")), "lock_timeout"),
+        (mapping(lock_timeout=float("nan")), "lock_timeout"),
+        (mapping(front_matter={"date": []}), "front_matter.date"),
+        (mapping(site_base_url="https://[::1/"), "site.base_url"),
+        (mapping(site_base_url="https://example.org:99999/"), "site.base_url"),
+        (mapping(site_icon="javascript:alert(1)"), "site.icon"),
+        (mapping(site_feeds_url="javascript:alert(1)"), "site.feeds_url"),
+        (mapping(site_id_base_url="data:text/html,x"), "site.id_base_url"),
+        (mapping(websub={"hub": "ftp://hub.example.org/"}), "websub.hub"),
+    ],
+)
+def test_a_value_out_of_range_is_one_line_naming_its_key(data: dict[str, Any], key: str) -> None:
+    assert f"'{key}'" in error_of(data)
+
+
+_ANY = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+_KEYS = [("site", f.name) for f in fields(SiteConfig)] + [
+    (section, f.name) for section, cls in (("limits", LimitsConfig), ("websub", WebSubConfig)) for f in fields(cls)
+]
+
+
+@given(st.sampled_from(_KEYS), _ANY)
+def test_any_value_of_any_key_loads_or_is_refused_in_one_line(key: tuple[str, str], value: Any) -> None:
+    section, name = key
+    data = mapping()
+    data.setdefault(section, {})[name] = value
+    try:
+        config_from_mapping(data, source="site.yaml")
+    except ConfigError as exc:
+        assert "\n" not in str(exc)
+
+
+@pytest.mark.parametrize("output", ["posts", "posts/feeds", ".", "..", "/", "/etc"])
+def test_an_output_folder_that_is_not_its_own_is_refused(tmp_path: Path, output: str) -> None:
+    site = tmp_path / "a" / "site"
+    (site / "posts").mkdir(parents=True)
+    (site / "index.html").write_text("the site's own page", encoding="utf-8")
+    (site / "config.yaml").write_text(yaml.safe_dump({"site": SITE, "output": output}), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "feedwright", "build", "-c", "config.yaml"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "'output'" in done.stderr
+    assert (site / "index.html").read_text(encoding="utf-8") == "the site's own page"
+    assert sorted(p.name for p in site.iterdir()) == ["config.yaml", "index.html", "posts"]
+
+
+def test_out_given_on_the_command_line_is_checked_too(tmp_path: Path) -> None:
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump({"site": SITE}), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "feedwright", "build", "-c", "config.yaml", "--out", "posts/feeds"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "overlaps the posts folder" in done.stderr

@@ -15,7 +15,7 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from . import __version__
-from .config import Config, ConfigError, load_config
+from .config import Config, ConfigError, check_folders, load_config
 from .dates import isoformat
 from .engine.build import BuildOptions, run_build
 from .model import Entry, Problem
@@ -105,6 +105,8 @@ def _load(args: argparse.Namespace) -> Config:
         config = replace(config, posts=str((cwd / posts).resolve()))
     if out is not None:
         config = replace(config, output=str((cwd / out).resolve()))
+    if posts is not None or out is not None:
+        check_folders(config, str(args.config))
     if args.drafts:
         config = replace(config, include_drafts=True)
     if args.future:

@@ -13,6 +13,8 @@ import yaml
 
 FORMATS = ("atom", "rss", "json")
 PERMALINK_FIELDS = ("slug", "year", "month", "day")
+# A cron run that waits longer than this for a hub or a lock is stuck, not patient.
+MAX_WAIT_SECONDS = 3600
 
 
 class ConfigError(Exception):
@@ -222,28 +224,41 @@ def _permalink_problem(pattern: str) -> str | None:
     return None
 
 
+def _web_address(value: str, key: str, source: str) -> None:
+    """Refuse anything but an absolute http(s) URL without query or fragment."""
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # an unbalanced IPv6 bracket, a port out of range
+        parts, port_ok = urlsplit(""), False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok or any(c.isspace() for c in value):
+        raise ConfigError(f"{source}: '{key}' must be an absolute http(s) URL, got {_kind(value)}")
+    if parts.query or parts.fragment:
+        # Feed URLs are made by appending paths to these; a query or fragment would swallow them.
+        raise ConfigError(f"{source}: '{key}' must not hold a query or fragment, got {_kind(value)}")
+
+
 def _validate(config: Config, source: str) -> None:
     base = config.site.base_url
     if not base:
         raise ConfigError(f"{source}: 'site.base_url' is required (e.g. https://example.org/)")
-    parts = urlsplit(base)
-    try:
-        port_ok = parts.port is None or parts.port > 0
-    except ValueError:
-        port_ok = False
-    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok or any(c.isspace() for c in base):
-        raise ConfigError(f"{source}: 'site.base_url' must be an absolute http(s) URL, got {_kind(base)}")
-    if parts.query or parts.fragment:
-        # Feed URLs are made by appending paths to base_url; a query or fragment would swallow them.
-        raise ConfigError(f"{source}: 'site.base_url' must not hold a query or fragment, got {_kind(base)}")
-    old = config.site.id_base_url
-    if old:
-        old_parts = urlsplit(old)
-        if old_parts.scheme not in ("http", "https") or not old_parts.hostname or old_parts.query or old_parts.fragment:
-            raise ConfigError(
-                f"{source}: 'site.id_base_url' must be an absolute http(s) URL without query or fragment,"
-                f" got {_kind(old)}"
-            )
+    _web_address(base, "site.base_url", source)
+    for key, value in (
+        ("site.feeds_url", config.site.feeds_url),
+        ("site.id_base_url", config.site.id_base_url),
+        ("websub.hub", config.websub.hub),
+    ):
+        if value:
+            _web_address(value, key, source)
+    if config.site.icon:
+        # An icon may carry a query (a CDN's size parameter); only its address is checked.
+        _web_address(config.site.icon.split("?", 1)[0], "site.icon", source)
+    for name in (f.name for f in fields(FrontMatterKeys) if f.name != "private"):
+        if not getattr(config.front_matter, name):
+            raise ConfigError(f"{source}: 'front_matter.{name}' must name at least one front matter key")
+    # 'not a < x <= b' also refuses NaN; infinity would make a wait never end.
+    if not 0 < config.websub.timeout <= MAX_WAIT_SECONDS:
+        raise ConfigError(f"{source}: 'websub.timeout' must be seconds above 0, at most {MAX_WAIT_SECONDS}")
     problem = _permalink_problem(config.site.permalink)
     if problem:
         raise ConfigError(f"{source}: 'site.permalink' {problem}")
@@ -276,9 +291,8 @@ def _validate(config: Config, source: str) -> None:
         # An empty value would mean the config's own folder; a NUL byte makes every path call raise.
         if not folder.strip() or "\x00" in folder:
             raise ConfigError(f"{source}: '{name}' must name a folder, got {_kind(folder)}")
-    # 'not >= 0' also refuses NaN, with which the lock wait would never end.
-    if not config.lock_timeout >= 0:
-        raise ConfigError(f"{source}: 'lock_timeout' must be a number of seconds, 0 or more")
+    if not 0 <= config.lock_timeout <= MAX_WAIT_SECONDS:
+        raise ConfigError(f"{source}: 'lock_timeout' must be a number of seconds from 0 to {MAX_WAIT_SECONDS}")
 
 
 def _normalise(config: Config) -> Config:
@@ -316,4 +330,25 @@ def load_config(path: Path) -> Config:
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError(f"{source}{line}: config is not valid YAML: {problem}") from None
-    return config_from_mapping(data, source, root=path.resolve().parent)
+    config = config_from_mapping(data, source, root=path.resolve().parent)
+    check_folders(config, source)
+    return config
+
+
+def check_folders(config: Config, source: str) -> None:
+    """Refuse an output folder where writing feeds would clobber or read back what is not feeds.
+
+    The output holds index.html, atom.xml, and folders named tags/ and categories/: written into
+    the posts folder, the config's own folder (a site's own index.html) or a system folder, they
+    would overwrite files that are not feedwright's, and --prune would delete among them.
+    """
+    out, posts, home = config.output_dir(), config.posts_dir(), config.root.resolve()
+    reason = None
+    if len(out.parts) <= 2 or out == Path.home().resolve():
+        reason = "is a system folder or a home folder"
+    elif out == posts or out.is_relative_to(posts) or posts.is_relative_to(out):
+        reason = f"overlaps the posts folder ({posts})"
+    elif out == home or home.is_relative_to(out):
+        reason = f"holds the config's own folder ({home})"
+    if reason is not None:
+        raise ConfigError(f"{source}: 'output' ({out}) {reason}; name a folder of its own, e.g. 'output: feeds'")
