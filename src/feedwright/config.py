@@ -51,6 +51,8 @@ class LimitsConfig:
     tag: int = 20
     category: int = 20
     max_post_bytes: int = 5_000_000
+    # Seconds one post's Markdown may take to render (0: no limit).
+    render_seconds: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,10 @@ def _validate(config: Config, source: str) -> None:
         # An empty value would mean the config's own folder; a NUL byte makes every path call raise.
         if not folder.strip() or "\x00" in folder:
             raise ConfigError(f"{source}: '{name}' must name a folder, got {_kind(folder)}")
+    if not 0 <= config.limits.render_seconds <= MAX_WAIT_SECONDS:
+        raise ConfigError(
+            f"{source}: 'limits.render_seconds' must be a number of seconds from 0 (no limit) to {MAX_WAIT_SECONDS}"
+        )
     if not 0 <= config.lock_timeout <= MAX_WAIT_SECONDS:
         raise ConfigError(f"{source}: 'lock_timeout' must be a number of seconds from 0 to {MAX_WAIT_SECONDS}")
 

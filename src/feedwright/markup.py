@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import signal
 import threading
+from collections.abc import Iterator
 from html import escape, unescape
 from html.parser import HTMLParser
+from types import FrameType
 from urllib.parse import urljoin, urlsplit
 
 import markdown
@@ -276,9 +280,49 @@ def _cleaner(iframe_hosts: tuple[str, ...], iframes: bool, urls: bool) -> nh3.Cl
     )
 
 
-def to_html(renderer: MarkdownRenderer, body: str, page_url: str, config: SanitizeConfig) -> str:
-    """The whole markup stage for one body of Markdown."""
-    html = renderer.render(body)
-    html = clean_html(html, page_url, config)
+class MarkupError(Exception):
+    """One post's Markdown could not be rendered within the limits; the message says what to do."""
+
+
+def to_html(renderer: MarkdownRenderer, body: str, page_url: str, config: SanitizeConfig, seconds: float = 0.0) -> str:
+    """The whole markup stage for one body of Markdown, in at most `seconds` (0: no limit).
+
+    Python-Markdown is quadratic on some input (50 KB of '[' takes minutes) and recursive on
+    deep nesting: one such post must not stall every cron run behind the lock.
+    """
+    try:
+        with _time_limit(seconds):
+            html = renderer.render(body)
+            html = clean_html(html, page_url, config)
+    except _Expired:
+        raise MarkupError(
+            f"its Markdown took more than {seconds:g} s to render (limits.render_seconds);"
+            " look for long runs of brackets, asterisks or nesting"
+        ) from None
+    except RecursionError:
+        raise MarkupError("its Markdown is nested too deeply to render; flatten its lists or quotes") from None
     html, _ = strip_xml_forbidden(html)
     return html
+
+
+class _Expired(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _Expired in the code under way once `seconds` have passed (main thread only: SIGALRM)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .config import Config
-from .markup import MarkdownRenderer, to_html
+from .markup import MarkdownRenderer, MarkupError, to_html
 from .model import Entry, EntryRef, FeedSpec, Post, PostEntries, PostIndex, Problem
 from .plan.duplicates import reject_duplicate_ids
 from .plan.feeds import plan_feeds
@@ -24,8 +24,12 @@ from .split.article import split_post
 
 
 def post_entries(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
-    """Mark up and split one read post: the whole article, and the entries of the site feeds."""
-    return split_post(post, to_html(renderer, post.body, post.permalink, config.sanitize), config)
+    """Mark up and split one read post: the whole article, and the entries of the site feeds.
+
+    Raises MarkupError when its Markdown cannot be rendered within the limits.
+    """
+    html = to_html(renderer, post.body, post.permalink, config.sanitize, config.limits.render_seconds)
+    return split_post(post, html, config)
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,10 @@ def read_and_split(
     read: ReadResult = read_post(path, config, now, display=display)
     if read.post is None:
         return PostResult(str(path), read.problems, read.skipped)
-    entries = post_entries(read.post, config, renderer)
+    try:
+        entries = post_entries(read.post, config, renderer)
+    except MarkupError as exc:
+        return PostResult(str(path), (*read.problems, Problem(read.post.rel_path, f"{exc}; post left out")))
     return PostResult(str(path), (*read.problems, *entries.problems), None, entries)
 
 

@@ -1,0 +1,52 @@
+"""markup.py: Markdown → HTML within the limits; a post that cannot be rendered is that post's problem."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from feedwright.config import Config, SanitizeConfig
+from feedwright.markup import MarkdownRenderer, MarkupError, to_html
+from feedwright.pipeline import read_and_split
+
+from .conftest import NOW, write_post
+
+PAGE = "https://example.org/2024/01/post/"
+
+
+def test_a_body_renders_to_clean_absolute_html() -> None:
+    html = to_html(MarkdownRenderer(), "# 标题\n\n[link](../other/) <script>x</script>", PAGE, SanitizeConfig(), 10)
+    assert 'id="标题"' in html
+    assert 'href="https://example.org/2024/01/other/"' in html
+    assert "<script" not in html
+
+
+def test_markdown_that_takes_too_long_is_stopped_at_the_limit() -> None:
+    started = time.monotonic()
+    with pytest.raises(MarkupError, match=r"limits\.render_seconds"):
+        to_html(MarkdownRenderer(), "[" * 20000, PAGE, SanitizeConfig(), 0.3)
+    assert time.monotonic() - started < 5
+    # The renderer is usable again for the next post.
+    assert "<p>next</p>" in to_html(MarkdownRenderer(), "next", PAGE, SanitizeConfig(), 0.3)
+
+
+class _Deep(MarkdownRenderer):
+    def render(self, body: str) -> str:
+        raise RecursionError
+
+
+def test_nesting_too_deep_to_render_is_a_markup_error() -> None:
+    with pytest.raises(MarkupError, match="nested too deeply"):
+        to_html(_Deep(), "> " * 10, PAGE, SanitizeConfig(), 0)
+
+
+def test_a_post_past_the_limit_is_left_out_with_one_line(make_config: Callable[..., Config], tmp_path: Path) -> None:
+    path = write_post(tmp_path / "posts", "slow.md", "---\ntitle: Slow\ndate: 2024-01-01\n---\n" + "[" * 20000 + "\n")
+    config = make_config(tmp_path / "posts", limits={"render_seconds": 0.3})
+    result = read_and_split(path, config, NOW, MarkdownRenderer())
+    assert result.entries is None
+    [problem] = result.problems
+    assert problem.severity == "error" and "slow.md" in problem.path and "post left out" in problem.message
