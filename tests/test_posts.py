@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 from feedwright.config import Config
 from feedwright.model import Author, Post
-from feedwright.read import posts
-from feedwright.read.posts import ReadResult, find_post_files, read_post
+from feedwright.read import ReadResult, find_post_files, frontmatter, read_post
 
 from .conftest import NOW, write_post
 
@@ -623,7 +622,7 @@ YAML_BITS = st.sampled_from(
 def test_yaml_without_aliases_holds_at_most_three_nodes_per_character(bits: list[str]) -> None:
     """Why _load_yaml counts nodes only for long front matter or one with '*': short text cannot pass the cap."""
     text = "".join(bits)
-    loader = posts._FrontMatterLoader(text)
+    loader = frontmatter._FrontMatterLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.YAMLError:
@@ -631,9 +630,9 @@ def test_yaml_without_aliases_holds_at_most_three_nodes_per_character(bits: list
     finally:
         loader.dispose()
     if node is not None:
-        assert posts._node_count(node) <= 3 * len(text)
-    if not posts._may_be_too_large(text):
-        assert 3 * len(text) <= posts._MAX_YAML_NODES
+        assert frontmatter._node_count(node) <= 3 * len(text)
+    if not frontmatter._may_be_too_large(text):
+        assert 3 * len(text) <= frontmatter._MAX_YAML_NODES
 
 
 def test_the_digest_is_of_the_bytes_parsed(folder: Path, config: Config) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..model import PostIndex, Problem
-from ..read.posts import shown_path
+from ..read import shown_path
 from . import index
 from .cache import Cache, FileStamp
 from .scan import Changes, compare, scan

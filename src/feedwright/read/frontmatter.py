@@ -1,0 +1,233 @@
+"""A post's text → its front matter as a mapping, its body, and the body's first line.
+
+YAML 1.2 scalars, alias bombs and deep nesting refused, TOML, every error with its line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+if TYPE_CHECKING:
+    # At run time python-frontmatter's choice: libyaml's CSafeLoader when PyYAML has it, else
+    # SafeLoader. Both construct and resolve alike, so SafeLoader's type stands for either.
+    from yaml import SafeLoader
+else:
+    from frontmatter.default_handlers import SafeLoader
+
+from ..text import strip_xml_forbidden
+from .reject import Reject
+
+_YAML_FENCE = re.compile(r"\A---[ \t]*\r?\n")
+_YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_TOML_FENCE = re.compile(r"\A\+\+\+[ \t]*\r?\n")
+_TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
+_MAX_YAML_NODES = 20_000
+_MAX_DEPTH = 32
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
+class _SourceInt(int):
+    """An int that remembers how the front matter spelled it ('007', '0x1F')."""
+
+    source: str
+
+
+class _SourceFloat(float):
+    """A float that remembers how the front matter spelled it (a tag '3.10' is not '3.1')."""
+
+    source: str
+
+
+class _FrontMatterLoader(SafeLoader):
+    """SafeLoader with YAML 1.2 scalars.
+
+    PyYAML follows YAML 1.1: 'yes', 'no', 'on' and 'off' become booleans and '10:00'
+    becomes 600, so `tags: [no, 10:00]` would lose both tags. Here only true/false are
+    booleans, base-60 numbers stay text, and numbers keep their spelling for text fields.
+    """
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL_TAG, _INT_TAG, _FLOAT_TAG)]
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
+}
+_FrontMatterLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_FrontMatterLoader.add_implicit_resolver(
+    _INT_TAG,
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+_FrontMatterLoader.add_implicit_resolver(
+    _FLOAT_TAG,
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+def _construct_int(loader: SafeLoader, node: yaml.ScalarNode) -> int:
+    value = _SourceInt(loader.construct_yaml_int(node))
+    value.source = node.value
+    return value
+
+
+def _construct_float(loader: SafeLoader, node: yaml.ScalarNode) -> float:
+    value = _SourceFloat(loader.construct_yaml_float(node))
+    value.source = node.value
+    return value
+
+
+def _construct_timestamp(loader: SafeLoader, node: yaml.ScalarNode) -> Any:
+    # PyYAML raises a bare ValueError for `date: 2023-02-29`, which is no YAMLError and would
+    # crash the build. Kept as text, the date field reports it; any other field just keeps it.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return node.value
+
+
+_FrontMatterLoader.add_constructor(_INT_TAG, _construct_int)
+_FrontMatterLoader.add_constructor(_FLOAT_TAG, _construct_float)
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
+    for fence, close, parse in ((_YAML_FENCE, _YAML_CLOSE, _load_yaml), (_TOML_FENCE, _TOML_CLOSE, _load_toml)):
+        opening = fence.match(text)
+        if not opening:
+            continue
+        closing = close.search(text, opening.end())
+        if not closing:
+            raise Reject("front matter is never closed: add a line '---' after it", 1)
+        head = text[opening.end() : closing.start()]
+        body_start = closing.end()
+        if text.startswith("\r\n", body_start):
+            body_start += 2
+        elif text.startswith("\n", body_start):
+            body_start += 1
+        body_line = text.count("\n", 0, body_start) + 1
+        meta = parse(head)
+        if meta is None:
+            meta = {}
+        if not isinstance(meta, dict):
+            kind = "a list" if isinstance(meta, list) else f"a single {type(meta).__name__} value"
+            raise Reject(f"front matter is {kind}, not a mapping of keys (write 'title: ...' lines)", 2)
+        return meta, text[body_start:], body_line
+    raise Reject("no front matter: the file must start with a line '---', then 'title:', 'date:' ..., then '---'", 1)
+
+
+def _load_yaml(head: str) -> Any:
+    loader = _FrontMatterLoader(head)
+    try:
+        node = loader.get_single_node()
+        if node is not None and _may_be_too_large(head) and _node_count(node) > _MAX_YAML_NODES:
+            raise Reject(f"front matter is too large or nests aliases too deeply (over {_MAX_YAML_NODES} values)", 2)
+        return loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        context_mark = getattr(exc, "context_mark", None)
+        if "end of stream" in problem and context_mark is not None:
+            # An unclosed quote or bracket is only noticed at the end; where it opened is the mistake.
+            mark = context_mark
+            problem = f"{context}, {problem}" if context else problem
+        line = mark.line + 2 if mark is not None else 2
+        if isinstance(exc, yaml.constructor.ConstructorError) and problem.startswith("could not determine"):
+            # `!!python/object` and friends: safe loading refuses them; say so rather than blame indentation.
+            named = re.search(r"'([^']+)'", problem)
+            tag = named.group(1).replace("tag:yaml.org,2002:", "!!") if named else "?"
+            raise Reject(
+                f"front matter uses the YAML tag '{tag}', which is not allowed (only text, numbers, dates,"
+                " lists and mappings)",
+                line,
+            ) from None
+        raise Reject(f"front matter is not valid YAML: {problem} (check quoting and indentation)", line) from None
+    except RecursionError:
+        # The C loader caps nesting itself; the pure-Python one would recurse until Python stops it.
+        raise Reject("front matter nests lists or mappings too deeply", 2) from None
+    finally:
+        loader.dispose()
+
+
+def _may_be_too_large(head: str) -> bool:
+    """Whether the YAML text could hold more than _MAX_YAML_NODES nodes, aliases expanded.
+
+    Without an alias ('*' is its only indicator) nodes come from the text itself: each takes a
+    character of its own, but for empty keys and values and the mapping a key opens, so one
+    character gives at most three (a lone '?': a mapping, an empty key, an empty value). Text
+    under a quarter of the cap in length cannot pass it, and that spares almost every post the walk.
+    """
+    return "*" in head or len(head) * 4 > _MAX_YAML_NODES
+
+
+def _node_count(root: yaml.Node) -> int:
+    """Count nodes as a consumer walking the data would visit them, aliases expanded.
+
+    An alias bomb holds few nodes but expands to billions; counting with a cap
+    stops it before any value is built.
+    """
+    count = 0
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > _MAX_YAML_NODES:
+            return count
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+    return count
+
+
+def scrub(value: Any, depth: int) -> tuple[Any, int]:
+    """`value` with the characters XML cannot carry removed from every string in it, and how many went.
+
+    YAML and TOML escapes ("\\x01", "\\u0000") bring back what the raw text was cleaned of, and
+    lxml refuses them wherever they land (an author's e-mail, an id). The depth cap keeps every
+    later walk over the data (this one, the cache's pickling) far from Python's recursion limit.
+    """
+    if depth > _MAX_DEPTH:
+        raise Reject(f"front matter nests lists or mappings more than {_MAX_DEPTH} levels deep", 2)
+    if isinstance(value, str):
+        return strip_xml_forbidden(value)
+    removed = 0
+    if isinstance(value, dict):
+        cleaned: dict[Any, Any] = {}
+        for key, item in value.items():
+            key, count_key = scrub(key, depth + 1) if isinstance(key, str) else (key, 0)
+            cleaned[key], count = scrub(item, depth + 1)
+            removed += count_key + count
+        return cleaned, removed
+    if isinstance(value, (list, set, frozenset)):
+        items = []
+        for item in value:
+            item, count = scrub(item, depth + 1)
+            items.append(item)
+            removed += count
+        return (items if isinstance(value, list) else type(value)(items)), removed
+    return value, 0
+
+
+def _load_toml(head: str) -> Any:
+    try:
+        return tomllib.loads(head)
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.11-3.13 give the line only inside the message: "... (at line 3, column 8)".
+        found = re.search(r"at line (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+        raise Reject(f"front matter is not valid TOML: {exc}", line + 1 if line else 2) from None
+    except RecursionError:
+        # tomllib recurses once per nested array; `a = [[[[...]]]]` would otherwise crash the build.
+        raise Reject("front matter nests lists or tables too deeply", 2) from None
