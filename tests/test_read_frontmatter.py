@@ -155,3 +155,48 @@ def test_yaml_without_aliases_holds_at_most_three_nodes_per_character(bits: list
         assert frontmatter._node_count(node) <= 3 * len(text)
     if not frontmatter._may_be_too_large(text):
         assert 3 * len(text) <= frontmatter._MAX_YAML_NODES
+
+
+# --- the fences python-frontmatter's handlers split on -------------------------------------------
+
+
+def test_json_front_matter(folder: Path, config: Config) -> None:
+    text = '{\n  "title": "JSON post",\n  "date": "2024-01-05 10:00:00",\n  "tags": ["a", 3.10, 7]\n}\nBody\n'
+    post = post_of(folder, config, text)
+    assert post.title == "JSON post"
+    assert post.tags == ("a", "3.10", "7")
+    assert (post.body, post.body_line) == ("Body\n", 6)
+
+
+def test_json_front_matter_with_windows_line_ends(folder: Path, config: Config) -> None:
+    post = post_of(folder, config, '{\r\n"title": "CRLF",\r\n"date": "2024-01-05"\r\n}\r\nBody\r\n')
+    assert (post.title, post.body) == ("CRLF", "Body\r\n")
+
+
+def test_invalid_json_names_the_file_line(folder: Path, config: Config) -> None:
+    result = read(folder, config, '{\n"title": "t",\n"date": 2024-01-05\n}\nBody\n')
+    [problem] = result.problems
+    assert (problem.severity, problem.line) == ("error", 3)
+    assert "not valid JSON" in problem.message
+
+
+def test_unclosed_json_front_matter(folder: Path, config: Config) -> None:
+    [problem] = read(folder, config, '{\n"title": "t"\nBody\n').problems
+    assert (problem.message, problem.line) == ("front matter is never closed: add a line '}' after it", 1)
+
+
+@pytest.mark.parametrize("text", ["-----\ntitle: t\n-----\nBody\n", "---", "...\ntitle: t\n...\nBody\n", "}\n{\n"])
+def test_what_does_not_open_front_matter(folder: Path, config: Config, text: str) -> None:
+    [problem] = read(folder, config, text).problems
+    assert problem.message.startswith("no front matter:")
+    assert problem.line == 1
+
+
+def test_blank_lines_after_the_closing_fence_stay_in_the_body(folder: Path, config: Config) -> None:
+    post = post_of(folder, config, "---\ntitle: t\ndate: 2024-01-05\n--- \n\n  \nBody\n")
+    assert (post.body, post.body_line) == ("\n  \nBody\n", 5)
+
+
+def test_a_closing_fence_at_the_end_of_the_file(folder: Path, config: Config) -> None:
+    post = post_of(folder, config, "+++\ntitle = 't'\ndate = 2024-01-05\n+++")
+    assert (post.body, post.body_line) == ("", 4)

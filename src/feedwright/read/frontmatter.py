@@ -1,15 +1,21 @@
 """A post's text → its front matter as a mapping, its body, and the body's first line.
 
-YAML 1.2 scalars, alias bombs and deep nesting refused, TOML, every error with its line.
+python-frontmatter's handlers find and cut out the front matter: YAML between '---' lines, TOML
+between '+++' lines, JSON between a '{' and a '}' line. Their fences are the project's (see
+_Fenced), and each handler loads with the project's guards: YAML 1.2 scalars, alias bombs and deep
+nesting refused, TOML through the standard library, every error with its line in the file.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+import frontmatter
 import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 if TYPE_CHECKING:
     # At run time python-frontmatter's choice: libyaml's CSafeLoader when PyYAML has it, else
@@ -21,10 +27,6 @@ else:
 from ..text import strip_xml_forbidden
 from .reject import Reject
 
-_YAML_FENCE = re.compile(r"\A---[ \t]*\r?\n")
-_YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
-_TOML_FENCE = re.compile(r"\A\+\+\+[ \t]*\r?\n")
-_TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
 _MAX_YAML_NODES = 20_000
 _MAX_DEPTH = 32
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -99,29 +101,83 @@ _FrontMatterLoader.add_constructor(_FLOAT_TAG, _construct_float)
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+class _Fenced(BaseHandler):
+    """A python-frontmatter handler whose fences are the project's, not the library's.
+
+    The library's own boundaries (YAML's is `^-{3,}\\s*$`) would open front matter at a Markdown
+    rule of five dashes, never close YAML at '...', and take the blank lines after a fence with
+    the fence, which moves the body and every line number after it. Here a fence is the whole
+    line but its line end, so `split` leaves the body's first line end in front of the body, and
+    the front matter starts on the opening fence's line: its line numbers are the file's.
+
+    Opening needs more than a fence line: the right fence ('...' only closes YAML) and a line
+    after it, or a file of one '---' would read as unclosed front matter rather than none.
+    """
+
+    OPENING: ClassVar[re.Pattern[str]]
+    CLOSE_HINT: ClassVar[str]
+
+    def detect(self, text: str) -> bool:
+        return self.OPENING.match(text) is not None
+
+
+class _YAML(_Fenced, YAMLHandler):
+    FM_BOUNDARY = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+    OPENING = re.compile(r"\A---[ \t]*\r?\n")
+    CLOSE_HINT = "---"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return _load_yaml(fm)
+
+
+class _TOML(_Fenced):
+    # python-frontmatter's TOMLHandler exists only when the third-party `toml` package is
+    # installed, and that package reads TOML 0.5; the standard library's tomllib reads TOML 1.0
+    # and is always there, so this handler splits the library's way and loads with tomllib.
+    FM_BOUNDARY = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+    OPENING = re.compile(r"\A\+\+\+[ \t]*\r?\n")
+    CLOSE_HINT = "---"  # as the message has always read, though '+++' is what closes TOML
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return _load_toml(fm)
+
+
+class _JSON(_Fenced, JSONHandler):
+    # JSONHandler.split gives back the braces it cut on: the front matter is one JSON object.
+    FM_BOUNDARY = re.compile(r"^[{}][ \t]*\r?$", re.MULTILINE)
+    OPENING = re.compile(r"\A\{[ \t]*\r?\n")
+    CLOSE_HINT = "}"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return _load_json(fm)
+
+
+# In the order python-frontmatter tries them; the first whose opening fence the text starts with wins.
+_HANDLERS: tuple[_Fenced, ...] = (_YAML(), _TOML(), _JSON())
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
-    for fence, close, parse in ((_YAML_FENCE, _YAML_CLOSE, _load_yaml), (_TOML_FENCE, _TOML_CLOSE, _load_toml)):
-        opening = fence.match(text)
-        if not opening:
-            continue
-        closing = close.search(text, opening.end())
-        if not closing:
-            raise Reject("front matter is never closed: add a line '---' after it", 1)
-        head = text[opening.end() : closing.start()]
-        body_start = closing.end()
-        if text.startswith("\r\n", body_start):
-            body_start += 2
-        elif text.startswith("\n", body_start):
-            body_start += 1
-        body_line = text.count("\n", 0, body_start) + 1
-        meta = parse(head)
-        if meta is None:
-            meta = {}
-        if not isinstance(meta, dict):
-            kind = "a list" if isinstance(meta, list) else f"a single {type(meta).__name__} value"
-            raise Reject(f"front matter is {kind}, not a mapping of keys (write 'title: ...' lines)", 2)
-        return meta, text[body_start:], body_line
-    raise Reject("no front matter: the file must start with a line '---', then 'title:', 'date:' ..., then '---'", 1)
+    handler = frontmatter.detect_format(text, _HANDLERS)
+    if not isinstance(handler, _Fenced):
+        raise Reject(
+            "no front matter: the file must start with a line '---', then 'title:', 'date:' ..., then '---'", 1
+        )
+    try:
+        head, rest = handler.split(text)
+    except ValueError:
+        # BaseHandler.split unpacks three pieces; one fence gives two.
+        raise Reject(f"front matter is never closed: add a line '{handler.CLOSE_HINT}' after it", 1) from None
+    # What follows the closing fence is its line end, then the body.
+    body = rest[1:] if rest.startswith("\n") else rest
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    meta = handler.load(head)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        kind = "a list" if isinstance(meta, list) else f"a single {type(meta).__name__} value"
+        raise Reject(f"front matter is {kind}, not a mapping of keys (write 'title: ...' lines)", 2)
+    return meta, body, body_line
 
 
 def _load_yaml(head: str) -> Any:
@@ -140,7 +196,8 @@ def _load_yaml(head: str) -> Any:
             # An unclosed quote or bracket is only noticed at the end; where it opened is the mistake.
             mark = context_mark
             problem = f"{context}, {problem}" if context else problem
-        line = mark.line + 2 if mark is not None else 2
+        # The head starts on the opening fence's line, so its 0-based line is the file's line less one.
+        line = mark.line + 1 if mark is not None else 2
         if isinstance(exc, yaml.constructor.ConstructorError) and problem.startswith("could not determine"):
             # `!!python/object` and friends: safe loading refuses them; say so rather than blame indentation.
             named = re.search(r"'([^']+)'", problem)
@@ -227,7 +284,30 @@ def _load_toml(head: str) -> Any:
         # Python 3.11-3.13 give the line only inside the message: "... (at line 3, column 8)".
         found = re.search(r"at line (\d+)", str(exc))
         line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
-        raise Reject(f"front matter is not valid TOML: {exc}", line + 1 if line else 2) from None
+        raise Reject(f"front matter is not valid TOML: {exc}", line or 2) from None
     except RecursionError:
         # tomllib recurses once per nested array; `a = [[[[...]]]]` would otherwise crash the build.
         raise Reject("front matter nests lists or tables too deeply", 2) from None
+
+
+def _json_int(text: str) -> int:
+    value = _SourceInt(text)
+    value.source = text
+    return value
+
+
+def _json_float(text: str) -> float:
+    value = _SourceFloat(text)
+    value.source = text
+    return value
+
+
+def _load_json(head: str) -> Any:
+    try:
+        # Numbers keep their spelling, as YAML's do: a tag 3.10 is not 3.1.
+        return json.loads(head, parse_int=_json_int, parse_float=_json_float)
+    except json.JSONDecodeError as exc:
+        # The head starts on the '{' line, so its line numbers are the file's.
+        raise Reject(f"front matter is not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except RecursionError:
+        raise Reject("front matter nests lists or mappings too deeply", 2) from None
