@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from feedwright.config import Config
 from feedwright.model import Author
 from feedwright.read import frontmatter
+from feedwright.read.reject import Reject
 
 from .read_helpers import SHANGHAI, front, messages, post_of, read
 
@@ -200,3 +201,88 @@ def test_blank_lines_after_the_closing_fence_stay_in_the_body(folder: Path, conf
 def test_a_closing_fence_at_the_end_of_the_file(folder: Path, config: Config) -> None:
     post = post_of(folder, config, "+++\ntitle = 't'\ndate = 2024-01-05\n+++")
     assert (post.body, post.body_line) == ("", 4)
+
+
+# --- any text: front matter and a body, or a refusal with its line -------------------------------
+
+FENCE_LINES = st.sampled_from(["---", "--- ", "+++", "+++\t", "{", "}", "...", "-----", "", " "])
+FRONT_MATTER_BITS = st.sampled_from(
+    ["title", "date", "tags", "a", "1", "0x", "0b", "_", "+", "-", "3.10", "2023-02-29", "10:00", "yes", ":", ": ",
+     "- ", "=", " = ", "[", "]", "{", "}", ",", '"', "'", "\\", "#", "&a ", "*a", "? ", "!!int ", "!!float ",
+     "!!bool ", "!!timestamp ", "!!set ", "!!str ", "!!python/none ", "|", ">", "\t", "  ", "\u00e9", "\x00"]
+)  # fmt: skip
+LINES = st.one_of(FENCE_LINES, st.lists(FRONT_MATTER_BITS, max_size=8).map("".join), st.text(max_size=12))
+
+
+def check_split(text: str) -> None:
+    """split_front_matter gives a mapping and a body that ends the text, or refuses with a line in the file."""
+    try:
+        meta, body, body_line = frontmatter.split_front_matter(text)
+    except Reject as exc:
+        assert exc.line is not None
+        assert 1 <= exc.line <= text.count("\n") + 2, (exc.line, str(exc))
+        return
+    assert isinstance(meta, dict)
+    assert text.endswith(body)
+    assert body_line == text.count("\n", 0, len(text) - len(body)) + 1
+
+
+@settings(max_examples=1500, deadline=None)
+@given(lines=st.lists(LINES, max_size=10), opening=FENCE_LINES, newline=st.sampled_from(["\n", "\r\n"]))
+def test_any_text_splits_or_is_refused_with_a_line(lines: list[str], opening: str, newline: str) -> None:
+    check_split(newline.join([opening, *lines]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(fence=st.sampled_from([("---", "---"), ("+++", "+++"), ("{", "}")]), head=st.lists(LINES, max_size=8))
+def test_closed_front_matter_splits_at_its_fence_or_is_refused_with_a_line(
+    fence: tuple[str, str], head: list[str]
+) -> None:
+    opening, closing = fence
+    inner = "\n".join(head)
+    # A line that is any fence could close early (JSON closes at a '{' line too): those are split elsewhere.
+    assume(not any(line.rstrip(" \t\r") in ("---", "+++", "...", "{", "}") for line in inner.split("\n")))
+    text = "\n".join([opening, inner, closing, "Body"])
+    check_split(text)
+    try:
+        _, body, body_line = frontmatter.split_front_matter(text)
+    except Reject:
+        return
+    assert (body, body_line) == ("Body", text.count("\n") + 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [("!!int abc", 4), ("!!int _", 4), ("!!float +", 4), ("!!bool maybe", 4), ("!!timestamp soon", 4),
+     ("1" + "0" * 5000, 4)],
+)  # fmt: skip
+def test_a_value_yaml_cannot_construct_is_refused_with_its_line(
+    folder: Path, config: Config, value: str, line: int
+) -> None:
+    [problem] = read(folder, config, f"---\ntitle: t\ndate: 2024-01-05\nx: {value}\n---\nBody\n").problems
+    assert (problem.severity, problem.line) == ("error", line)
+    assert problem.message.startswith("front matter is not valid YAML: cannot read '")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '+++\ntitle = "t"\ndate = 2024-01-05\nx = 1' + "0" * 5000 + "\n+++\nBody\n",
+        '{\n"title": "t",\n"date": "2024-01-05",\n"x": 1' + "0" * 5000 + "\n}\nBody\n",
+    ],
+)
+def test_an_integer_too_long_to_convert_is_refused_not_a_crash(folder: Path, config: Config, text: str) -> None:
+    [problem] = read(folder, config, text).problems
+    assert problem.severity == "error"
+    assert "4300 digits" in problem.message
+
+
+# One folder and config serve every example: each writes the same file afresh.
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(LINES, max_size=10), opening=FENCE_LINES)
+def test_read_post_never_raises_for_any_front_matter(
+    folder: Path, config: Config, lines: list[str], opening: str
+) -> None:
+    """Whatever the splitter lets through, the fields step takes too: a post, a skip, or problems."""
+    result = read(folder, config, "\n".join([opening, *lines]).encode("utf-8", "surrogatepass"))
+    assert result.post is not None or result.skipped or result.problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import frontmatter
@@ -96,9 +97,32 @@ def _construct_timestamp(loader: SafeLoader, node: yaml.ScalarNode) -> Any:
         return node.value
 
 
-_FrontMatterLoader.add_constructor(_INT_TAG, _construct_int)
-_FrontMatterLoader.add_constructor(_FLOAT_TAG, _construct_float)
-_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+def _checked(construct: Callable[[SafeLoader, yaml.ScalarNode], Any]) -> Callable[[SafeLoader, yaml.ScalarNode], Any]:
+    """`construct`, its failure made a YAML error at the value's line.
+
+    PyYAML's int, float, bool and timestamp constructors trust the resolver's pattern. A value
+    tagged by hand (`!!int abc`, `!!bool maybe`, `!!timestamp soon`) or an int longer than
+    Python converts (4,300 digits) makes them raise ValueError, KeyError, IndexError or
+    AttributeError, none of them a YAMLError: the build would crash instead of naming the line.
+    """
+
+    def construct_checked(loader: SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, KeyError, IndexError, AttributeError) as exc:
+            value = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {value!r} as {tag}", node.start_mark
+            ) from exc
+
+    return construct_checked
+
+
+_FrontMatterLoader.add_constructor(_INT_TAG, _checked(_construct_int))
+_FrontMatterLoader.add_constructor(_FLOAT_TAG, _checked(_construct_float))
+_FrontMatterLoader.add_constructor(_BOOL_TAG, _checked(lambda loader, node: loader.construct_yaml_bool(node)))
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _checked(_construct_timestamp))
 
 
 class _Fenced(BaseHandler):
@@ -285,6 +309,9 @@ def _load_toml(head: str) -> Any:
         found = re.search(r"at line (\d+)", str(exc))
         line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
         raise Reject(f"front matter is not valid TOML: {exc}", line or 2) from None
+    except ValueError as exc:
+        # Not a TOMLDecodeError: an integer longer than Python converts (4,300 digits).
+        raise Reject(f"front matter is not valid TOML: {exc}", 2) from None
     except RecursionError:
         # tomllib recurses once per nested array; `a = [[[[...]]]]` would otherwise crash the build.
         raise Reject("front matter nests lists or tables too deeply", 2) from None
@@ -309,5 +336,8 @@ def _load_json(head: str) -> Any:
     except json.JSONDecodeError as exc:
         # The head starts on the '{' line, so its line numbers are the file's.
         raise Reject(f"front matter is not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except ValueError as exc:
+        # An integer longer than Python converts (4,300 digits).
+        raise Reject(f"front matter is not valid JSON: {exc}", 2) from None
     except RecursionError:
         raise Reject("front matter nests lists or mappings too deeply", 2) from None
