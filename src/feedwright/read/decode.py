@@ -10,11 +10,13 @@ from .reject import Reject
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes; refused when it is over `limit` or cannot be read."""
     try:
         size = path.stat().st_size
         if size <= limit:
-            # Read at most one byte over the limit: a file may grow after stat(). read(n) sets aside n
-            # bytes first, so asking for the limit (5 MB) costs more than reading a typical post.
+            # Read at most one byte over the limit: a file may grow after stat(). Asked for stat's size
+            # plus one, not for the limit, read() sets aside a buffer of the post's size, not the
+            # limit's (benchmarks/README.md, design notes).
             with path.open("rb") as handle:
                 raw = handle.read(size + 1)
                 if len(raw) > size:
@@ -31,6 +33,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
 
 
 def decode(raw: bytes, shown: str, problems: list[Problem]) -> str:
+    """`raw` as text: UTF-8 (a byte order mark dropped), else GB18030 with a warning, else refused."""
     try:
         # surrogatepass: UTF-8 that encodes a lone surrogate (as some tools write) is read, and
         # the surrogate is removed afterwards with the other characters XML cannot carry.

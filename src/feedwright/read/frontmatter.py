@@ -245,7 +245,8 @@ def _may_be_too_large(head: str) -> bool:
     Without an alias ('*' is its only indicator) nodes come from the text itself: each takes a
     character of its own, but for empty keys and values and the mapping a key opens, so one
     character gives at most three (a lone '?': a mapping, an empty key, an empty value). Text
-    under a quarter of the cap in length cannot pass it, and that spares almost every post the walk.
+    under a quarter of the cap in length cannot pass it, and needs no walk (benchmarks/README.md,
+    design notes, says how much front matter that is).
     """
     return "*" in head or len(head) * 4 > _MAX_YAML_NODES
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 
 class Reject(Exception):
+    """Raised by any step to refuse the post; read_post turns it into an error Problem."""
+
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line

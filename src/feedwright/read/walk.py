@@ -18,9 +18,9 @@ def find_post_files(folder: Path) -> tuple[list[Path], list[Problem]]:
 def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Problem]]:
     """Every *.md below `folder` (as a path string) with its stat, sorted; links leading outside are refused.
 
-    os.scandir's entries know their type without a stat, so a large site costs one
-    stat per post, and no Path object: this walk runs on every cron run, including
-    those that do nothing.
+    This walk runs on every cron run, including those that do nothing, so it asks the least of
+    the file system: os.scandir's entries know their type without a stat, which leaves one stat
+    per post, and no Path object is made (benchmarks/README.md, design notes).
     """
     problems: list[Problem] = []
     found: list[tuple[str, os.stat_result]] = []
@@ -88,8 +88,8 @@ def _inside(path: Path, root: Path) -> bool:
 def shown_path(path: Path, cwd: Path | None = None) -> str:
     """A path for a problem line, openable from where the build runs; a link is named, not resolved.
 
-    `cwd`: the working folder, resolved, when the caller names many paths (resolving it costs more
-    than the rest).
+    `cwd`: the working folder, resolved, when the caller names many paths: resolving it once for
+    them all spares a resolve per path.
     """
     try:
         return str(path.relative_to(cwd or Path.cwd().resolve()))
