@@ -24,7 +24,7 @@ from feedwright.markup import MarkdownRenderer, clean_html
 from feedwright.model import Post
 from feedwright.pipeline import PostResult, index_of
 from feedwright.plan.feeds import plan_feeds
-from feedwright.read.posts import read_post
+from feedwright.read import read_post
 from feedwright.render import feed_set
 from feedwright.split.article import split_post, wants_split
 from feedwright.text import strip_xml_forbidden

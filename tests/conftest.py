@@ -58,6 +58,20 @@ def make_config(tmp_path: Path) -> Callable[..., Config]:
     return make
 
 
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An empty posts folder (the read stage's tests write their posts into it)."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    return posts
+
+
+@pytest.fixture
+def config(make_config: Callable[..., Config], folder: Path) -> Config:
+    """The Linux.cn-like config of `folder`."""
+    return make_config(folder)
+
+
 def write_post(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)

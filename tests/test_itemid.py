@@ -17,7 +17,7 @@ from feedwright.config import Config
 from feedwright.engine.build import BuildOptions, run_build
 from feedwright.engine.process import process_post
 from feedwright.markup import MarkdownRenderer
-from feedwright.read.posts import read_post
+from feedwright.read import read_post
 from feedwright.split.itemid import (
     MAX_ID_CHARS,
     ItemKeys,

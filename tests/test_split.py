@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from feedwright.config import Config, SplitConfig, config_from_mapping
 from feedwright.markup import MarkdownRenderer, to_html
 from feedwright.model import Author, Entry, Post
-from feedwright.read.posts import read_post
+from feedwright.read import read_post
 from feedwright.split.article import split_post
 from feedwright.split.digest import split_digest
 from feedwright.split.summary import html_to_text

@@ -19,7 +19,7 @@ from .config import Config, ConfigError, check_folders, load_config
 from .dates import isoformat
 from .engine.build import BuildOptions, run_build
 from .model import Entry, Problem
-from .read.posts import read_post
+from .read import read_post
 from .write.output import LockBusy
 
 EXIT_OK = 0

@@ -17,7 +17,7 @@ from .markup import MarkdownRenderer, MarkupError, to_html
 from .model import Entry, EntryRef, FeedSpec, Post, PostEntries, PostIndex, Problem
 from .plan.duplicates import reject_duplicate_ids
 from .plan.feeds import plan_feeds
-from .read.posts import ReadResult, read_post, shown_path, walk_posts
+from .read import ReadResult, read_post, shown_path, walk_posts
 from .render import feed_set
 from .render.pages import OPML_FILENAME, render_index, render_opml
 from .split.article import split_post

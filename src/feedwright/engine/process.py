@@ -17,7 +17,7 @@ from pathlib import Path
 from ..config import Config
 from ..markup import MarkdownRenderer, to_html
 from ..model import Entry, Post, PostEntries, Problem
-from ..read.posts import read_post, shown_path
+from ..read import read_post, shown_path
 from ..split.article import article_entry, split_post, wants_split
 from . import index
 from .cache import BodyReader, PackedBody, dumps, pack_bodies

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..config import Config
 from ..model import Problem
-from ..read.posts import walk_posts
+from ..read import walk_posts
 from .cache import FileStamp
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import PostIndex, Problem
-from ..read.posts import shown_path
+from ..read import shown_path
 
 
 def reject_duplicate_ids(results: list[PostIndex]) -> list[PostIndex]:

@@ -1,0 +1,11 @@
+"""The one way a read stage step refuses a post: an error message, and the line it is about."""
+
+from __future__ import annotations
+
+
+class Reject(Exception):
+    """Raised by any step to refuse the post; read_post turns it into an error Problem."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
