@@ -20,7 +20,7 @@ from .dates import isoformat
 from .engine.build import BuildOptions, run_build
 from .model import Entry, Problem
 from .read.posts import read_post
-from .write.output import LockBusy
+from .write.lock import LockBusy
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import pickle
 import time
@@ -22,13 +21,13 @@ from pathlib import Path
 from .. import __version__
 from ..config import Config
 from ..model import EntryRef, FeedSpec, PostIndex, Problem
-from ..plan.idguard import Published, id_change_warning, published_ids, read_published
-from ..write.output import BatchWriter, atomic_write, build_lock, remove_feed_files, remove_leftovers
+from ..plan.idguard import id_change_warning, published_ids
+from ..write.atomic import BatchWriter, remove_leftovers
+from ..write.lock import build_lock
+from ..write.manifest import read_site_ids, settle_manifest
 from .cache import Cache, FileStamp, dumps, loads
 from .gcpause import kept_out_of_sight, paused_gc
 from .scan import compare, scan
-
-MANIFEST = ".feedwright-manifest.json"
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,7 @@ def _build(
         if specs is None:
             return
         site_ids = published_ids(specs)
-        warning = id_change_warning(_read_site_ids(out_dir), site_ids, config.base_url, str(out_dir))
+        warning = id_change_warning(read_site_ids(out_dir), site_ids, config.base_url, str(out_dir))
         if warning is not None:
             report.problems.append(warning)
         stale, fingerprints, report.files_unchanged = stale_feeds(
@@ -232,7 +231,9 @@ def _build(
     report.files_written = tally.written
     report.files_unchanged += tally.unchanged
     report.changed_feeds = tally.changed_urls
-    _settle_manifest(out_dir, files, site_ids, report, options.prune)
+    kept_warning = settle_manifest(out_dir, files, site_ids, options.prune)
+    if kept_warning is not None:
+        report.problems.append(kept_warning)
     cache.set_feed_fingerprints(fingerprints)
     cache.set_meta("pages", pages_print)
     # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
@@ -323,46 +324,3 @@ def _replay(cache: Cache, out_dir: Path, report: BuildReport) -> bool:
         setattr(report, name, value)
     report.files_unchanged = len(files)
     return True
-
-
-def _settle_manifest(out_dir: Path, files: list[str], site_ids: Published, report: BuildReport, prune: bool) -> None:
-    """Feeds that existed last time but not now are kept (and reported) unless pruning.
-
-    The manifest also remembers the site feed's ids, for the next build to compare with.
-    """
-    previous = _read_manifest(out_dir)
-    gone = sorted(set(previous) - set(files))
-    kept: list[str] = []
-    if gone and prune:
-        remove_feed_files(out_dir, gone)
-    elif gone:
-        kept = gone
-        folders = sorted({str(Path(g).parent) for g in gone})
-        report.problems.append(
-            Problem(
-                str(out_dir),
-                f"{len(folders)} feed(s) no longer have entries and were kept as they were"
-                f" ({', '.join(folders[:5])}{' …' if len(folders) > 5 else ''}); run with --prune to delete them",
-                "warning",
-            )
-        )
-    data = {"files": sorted({*files, *kept}), "site_ids": site_ids}
-    manifest = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    atomic_write(out_dir / MANIFEST, manifest.encode("utf-8"))
-
-
-def _read_manifest(out_dir: Path) -> list[str]:
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        files = data.get("files", [])
-        return [f for f in files if isinstance(f, str)]
-    except (OSError, ValueError, AttributeError):
-        return []
-
-
-def _read_site_ids(out_dir: Path) -> Published:
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return read_published(data.get("site_ids"))
-    except (OSError, ValueError, AttributeError):
-        return []

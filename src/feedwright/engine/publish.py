@@ -21,7 +21,7 @@ from ..config import Config
 from ..model import Entry, EntryRef, FeedSpec, PostEntries
 from ..render import render_formats
 from ..render.urls import ARCHIVE_FORMATS, feed_file
-from ..write.output import BatchWriter
+from ..write.atomic import BatchWriter
 from .cache import BodyReader
 from .workers import worker_pool
 

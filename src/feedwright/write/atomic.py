@@ -1,37 +1,14 @@
-"""Bytes → files: atomic write-if-changed, the build lock, leftovers of killed runs."""
+"""Bytes → files: atomic write-if-changed, batches published with one sync, leftovers of killed runs."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 TMP_MARK = ".fw-tmp-"
-LOCK_NAME = ".feedwright.lock"
 _STAGE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-
-
-class LockBusy(Exception):
-    """Another build holds the output folder's lock."""
-
-
-@contextlib.contextmanager
-def build_lock(out_dir: Path, timeout: float) -> Iterator[None]:
-    """Hold the output folder's lock; the OS drops it when the holder dies, so it never goes stale."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(out_dir / LOCK_NAME), timeout=timeout)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise LockBusy(f"{out_dir}: another feedwright build holds the lock; waited {timeout:g} s") from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def safe_target(out_dir: Path, relative: str) -> Path:
