@@ -40,7 +40,7 @@ from .conftest import CORPUS, LINUXCN_SITE, needs_corpus
 SEED = 20261125
 KILLS = 30  # builds actually killed; runs that finish before their delay do not count
 MAX_RUNS = 70
-# At least process.PARALLEL_MIN (48) posts, so that builds use worker processes, as the real corpus does.
+# At least process.POST_BATCHES.least (48) posts, so that builds use worker processes, as the real corpus does.
 POSTS = 50
 EXTRA_IN_B = 5
 NO_CACHE = "--no-cache"

@@ -22,10 +22,10 @@ from ..split.article import article_entry, split_post, wants_split
 from . import index
 from .cache import BodyReader, PackedBody, dumps, pack_bodies
 from .scan import file_digest
-from .workers import worker_pool
+from .workers import Batching, run_batches
 
-# Below this many posts to process, starting worker processes costs more than it saves.
-PARALLEL_MIN = 48
+# Posts to read or render: below 48, worker processes cost more than they save.
+POST_BATCHES = Batching(least=48, per_worker=8, smallest=8, largest=64)
 
 
 @dataclass(frozen=True)
@@ -107,26 +107,19 @@ def _rows(paths: list[str], config: Config, now: datetime, defer: bool) -> Itera
         yield process_file(Path(p), config, now, renderer, defer, cwd)
 
 
-def _work(job: tuple[list[str], Config, datetime, bool]) -> list[PostRow]:
-    """One batch in a worker process."""
-    return list(_rows(*job))
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _process_batch(paths: list[str], context: tuple[Config, datetime, bool]) -> list[PostRow]:
+    """In a worker: read, mark up and split a batch of files."""
+    return list(_rows(paths, *context))
 
 
 def process_all(paths: list[str], config: Config, now: datetime, jobs: int, defer: bool = False) -> Iterator[PostRow]:
     """Process posts, in worker processes when there are enough; results in input order."""
-    if jobs <= 1 or len(paths) < PARALLEL_MIN:
+    if not POST_BATCHES.wanted(len(paths), jobs):
         # One row at a time: a whole site's rows (their HTML included) must never be held at once.
         yield from _rows(paths, config, now, defer)
         return
-    size = max(8, min(64, len(paths) // (jobs * 8) or 8))
-    with worker_pool(jobs) as pool:
-        for batch in pool.map(_work, ((chunk, config, now, defer) for chunk in _chunks(paths, size))):
-            yield from batch
+    for batch in run_batches(_process_batch, paths, (config, now, defer), jobs, POST_BATCHES):
+        yield from batch
 
 
 def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) -> list[PackedBody] | None:
@@ -136,9 +129,9 @@ def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) 
     return pack_bodies(process_post(post, config, renderer)) if isinstance(post, Post) else None
 
 
-def _render_saved(job: tuple[list[str], Config, str]) -> list[tuple[str, list[PackedBody] | None]]:
+def _render_saved_batch(paths: list[str], context: tuple[Config, str]) -> list[tuple[str, list[PackedBody] | None]]:
     """In a worker: render a batch of saved posts, read from the cache file."""
-    paths, config, cache_file = job
+    config, cache_file = context
     reader = BodyReader(Path(cache_file))
     renderer = MarkdownRenderer()
     try:
@@ -154,12 +147,10 @@ def render_saved(
 
     Workers read the cache file themselves; without one on disk, the work stays here.
     """
-    if jobs <= 1 or cache_file is None or len(paths) < PARALLEL_MIN:
+    if cache_file is None or not POST_BATCHES.wanted(len(paths), jobs):
         renderer = MarkdownRenderer()
         for p in paths:
             yield p, _render_one(saved(p), config, renderer)
         return
-    size = max(8, min(64, len(paths) // (jobs * 8) or 8))
-    with worker_pool(jobs) as pool:
-        for batch in pool.map(_render_saved, ((chunk, config, str(cache_file)) for chunk in _chunks(paths, size))):
-            yield from batch
+    for batch in run_batches(_render_saved_batch, paths, (config, str(cache_file)), jobs, POST_BATCHES):
+        yield from batch

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -23,10 +23,11 @@ from ..render import render_formats
 from ..render.urls import ARCHIVE_FORMATS, feed_file
 from ..write.atomic import BatchWriter
 from .cache import BodyReader
-from .workers import worker_pool
+from .workers import Batching, run_batches
 
-# Below this many feeds to render, worker processes cost more than they save.
-PARALLEL_MIN = 64
+# Feeds to render: below 64, worker processes cost more than they save. Big feeds (site, archives)
+# come first in the plan, so batches of similar work spread them out, and tag feeds go in chunks.
+FEED_BATCHES = Batching(least=64, per_worker=4, smallest=16, largest=256)
 
 
 class EntrySource(Protocol):
@@ -119,10 +120,10 @@ def _render_into(
 
 
 def _render_batch(
-    job: tuple[list[FeedSpec[EntryRef]], Config, str, str],
+    specs: list[FeedSpec[EntryRef]], context: tuple[Config, str, str]
 ) -> tuple[list[tuple[str, bool, str]], list[tuple[str, Path]]]:
     """In a worker: render a batch of feeds, reading entries from the cache; hand back the staged files."""
-    specs, config, cache_file, out_dir = job
+    config, cache_file, out_dir = context
     reader = BodyReader(Path(cache_file))
     writer = BatchWriter(Path(out_dir))
     try:
@@ -133,13 +134,6 @@ def _render_batch(
         raise
     finally:
         reader.close()
-
-
-def _batches(specs: list[FeedSpec[EntryRef]], jobs: int) -> Iterator[list[FeedSpec[EntryRef]]]:
-    """Batches of similar work: big feeds (site, archives) spread out, tag feeds in chunks."""
-    size = max(16, min(256, len(specs) // (jobs * 4) or 16))
-    for start in range(0, len(specs), size):
-        yield specs[start : start + size]
 
 
 def render_stale(
@@ -157,16 +151,15 @@ def render_stale(
     """
     tally = RenderTally(rendered=len(stale))
     results: list[tuple[str, bool, str]] = []
-    if jobs > 1 and cache_file is not None and len(stale) >= PARALLEL_MIN:
+    if cache_file is not None and FEED_BATCHES.wanted(len(stale), jobs):
         done = 0
-        with worker_pool(jobs) as pool:
-            jobs_iter = ((batch, config, str(cache_file), str(writer.out_dir)) for batch in _batches(stale, jobs))
-            for batch_results, staged in pool.map(_render_batch, jobs_iter):
-                writer.adopt(staged)
-                results.extend(batch_results)
-                done += len({name.rsplit("/", 1)[0] for name, _, _ in batch_results})
-                if progress is not None:
-                    progress("feeds", min(done, len(stale)), len(stale))
+        context = (config, str(cache_file), str(writer.out_dir))
+        for batch_results, staged in run_batches(_render_batch, stale, context, jobs, FEED_BATCHES):
+            writer.adopt(staged)
+            results.extend(batch_results)
+            done += len({name.rsplit("/", 1)[0] for name, _, _ in batch_results})
+            if progress is not None:
+                progress("feeds", min(done, len(stale)), len(stale))
     else:
         entries = Entries(source)
         for done, spec in enumerate(stale, 1):
