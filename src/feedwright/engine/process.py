@@ -7,10 +7,7 @@ renamed) never imports Markdown, nh3 or lxml: they would cost more than all its 
 from __future__ import annotations
 
 import dataclasses
-import pickle
-import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -20,35 +17,13 @@ from ..model import Entry, Post, PostEntries, Problem
 from ..read.posts import read_post, shown_path
 from ..split.article import article_entry, split_post, wants_split
 from . import index
-from .cache import BodyReader, PackedBody, dumps, pack_bodies
+from .cache import BodyReader
+from .records import Body, PostRow, pack, pack_bodies, unpack
 from .scan import file_digest
 from .workers import Batching, run_batches
 
 # Posts to read or render: below 48, worker processes cost more than they save.
 POST_BATCHES = Batching(least=48, per_worker=8, smallest=8, largest=64)
-
-
-@dataclass(frozen=True)
-class PostRow:
-    """One file read, marked up and split, in the form the cache keeps it (made in the worker).
-
-    The main process only stores these bytes and plans from `ref`; making them here spreads
-    the pickling and compression over the workers, and what crosses the pipe is a few
-    compact blobs instead of every entry with its HTML.
-    """
-
-    path: str
-    digest: str
-    ref: bytes  # index.encode: what planning needs
-    header: bytes  # the entries without their text (None pickled when the file has none)
-    bodies: list[PackedBody]
-    # An article whose Markdown was left for later (no bodies yet, see process_file): the Post itself,
-    # pickled and compressed, so that rendering it later needs no second read and parse of the file.
-    saved: bytes = b""
-    # "draft" or "future": the post is left out, and has no entries.
-    skipped: str | None = None
-    # False when the post was rejected or skipped.
-    has_entries: bool = False
 
 
 def process_post(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
@@ -69,23 +44,23 @@ def process_file(
     result = read_post(path, config, now, display=shown_path(path, cwd))
     digest = result.digest or file_digest(str(path))
     if result.post is None:
-        return _row(str(path), digest, None, result.problems, result.skipped)
+        return _post_row(str(path), digest, None, result.problems, result.skipped)
     if defer and not wants_split(result.post, config):
         article = article_entry(result.post, "")
-        saved = zlib.compress(pickle.dumps(result.post, pickle.HIGHEST_PROTOCOL), 1)
-        row = _row(str(path), digest, PostEntries(article, (article,)), result.problems, None)
+        saved = pack(result.post)
+        row = _post_row(str(path), digest, PostEntries(article, (article,)), result.problems, None)
         return dataclasses.replace(row, bodies=[], saved=saved)
     entries = process_post(result.post, config, renderer)
-    return _row(str(path), digest, entries, (*result.problems, *entries.problems), None)
+    return _post_row(str(path), digest, entries, (*result.problems, *entries.problems), None)
 
 
-def _row(
+def _post_row(
     path: str, digest: str, entries: PostEntries | None, problems: tuple[Problem, ...], skipped: str | None
 ) -> PostRow:
     ref = index.encode(entries, problems, skipped, digest)
     if entries is None:
-        return PostRow(path, digest, ref, dumps(None), [], skipped=skipped)
-    return PostRow(path, digest, ref, dumps(_headless(entries)), pack_bodies(entries), has_entries=True)
+        return PostRow(path, digest, ref, pack(None), [], skipped=skipped)
+    return PostRow(path, digest, ref, pack(_headless(entries)), pack_bodies(entries), has_entries=True)
 
 
 def _headless(entries: PostEntries) -> PostEntries:
@@ -99,7 +74,7 @@ def _strip(entry: Entry) -> Entry:
     return dataclasses.replace(entry, summary="", content_html="")
 
 
-def _rows(paths: list[str], config: Config, now: datetime, defer: bool) -> Iterator[PostRow]:
+def _read_rows(paths: list[str], config: Config, now: datetime, defer: bool) -> Iterator[PostRow]:
     """Each file in turn, as soon as it is done; one Markdown instance serves them all."""
     renderer = MarkdownRenderer()
     cwd = Path.cwd().resolve()
@@ -109,27 +84,27 @@ def _rows(paths: list[str], config: Config, now: datetime, defer: bool) -> Itera
 
 def _process_batch(paths: list[str], context: tuple[Config, datetime, bool]) -> list[PostRow]:
     """In a worker: read, mark up and split a batch of files."""
-    return list(_rows(paths, *context))
+    return list(_read_rows(paths, *context))
 
 
 def process_all(paths: list[str], config: Config, now: datetime, jobs: int, defer: bool = False) -> Iterator[PostRow]:
     """Process posts, in worker processes when there are enough; results in input order."""
     if not POST_BATCHES.wanted(len(paths), jobs):
         # One row at a time: a whole site's rows (their HTML included) must never be held at once.
-        yield from _rows(paths, config, now, defer)
+        yield from _read_rows(paths, config, now, defer)
         return
     for batch in run_batches(_process_batch, paths, (config, now, defer), jobs, POST_BATCHES):
         yield from batch
 
 
-def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) -> list[PackedBody] | None:
+def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) -> list[Body] | None:
     if not blob:
         return None
-    post = pickle.loads(zlib.decompress(blob))
+    post = unpack(blob)
     return pack_bodies(process_post(post, config, renderer)) if isinstance(post, Post) else None
 
 
-def _render_saved_batch(paths: list[str], context: tuple[Config, str]) -> list[tuple[str, list[PackedBody] | None]]:
+def _render_saved_batch(paths: list[str], context: tuple[Config, str]) -> list[tuple[str, list[Body] | None]]:
     """In a worker: render a batch of saved posts, read from the cache file."""
     config, cache_file = context
     reader = BodyReader(Path(cache_file))
@@ -142,7 +117,7 @@ def _render_saved_batch(paths: list[str], context: tuple[Config, str]) -> list[t
 
 def render_saved(
     paths: list[str], config: Config, jobs: int, cache_file: Path | None, saved: Callable[[str], bytes | None]
-) -> Iterator[tuple[str, list[PackedBody] | None]]:
+) -> Iterator[tuple[str, list[Body] | None]]:
     """The bodies of deferred posts, rendered from the Posts saved in the cache; None where none is saved.
 
     Workers read the cache file themselves; without one on disk, the work stays here.

@@ -45,6 +45,7 @@ class RenderTally:
     rendered: int = 0
     written: int = 0
     unchanged: int = 0
+    headers_read: int = 0
     changed_urls: list[str] = field(default_factory=list)
 
 
@@ -62,7 +63,7 @@ def feed_fingerprint(spec: FeedSpec[EntryRef], config_fp: str) -> str:
     h = hashlib.sha256()
     h.update(repr((config_fp, spec.path, spec.kind, spec.title, spec.description, spec.total, spec.links)).encode())
     for e in spec.entries:
-        h.update(e.print)
+        h.update(e.fingerprint)
     return h.hexdigest()
 
 
@@ -72,6 +73,8 @@ class Entries:
     def __init__(self, source: EntrySource) -> None:
         self._source = source
         self._headers: dict[str, PostEntries] = {}
+        # How many headers were read from the source, for the build report.
+        self.headers_read = 0
 
     def full(self, ref: EntryRef) -> Entry:
         header = self._headers.get(ref.path)
@@ -79,6 +82,7 @@ class Entries:
             if len(self._headers) > 5000:
                 self._headers.clear()
             found = self._source.header(ref.path)
+            self.headers_read += 1
             if not isinstance(found, PostEntries):
                 raise LookupError(f"{ref.path}: not in the cache")
             header = self._headers[ref.path] = found
@@ -121,14 +125,18 @@ def _render_into(
 
 def _render_batch(
     specs: list[FeedSpec[EntryRef]], context: tuple[Config, str, str]
-) -> tuple[list[tuple[str, bool, str]], list[tuple[str, Path]]]:
-    """In a worker: render a batch of feeds, reading entries from the cache; hand back the staged files."""
+) -> tuple[list[tuple[str, bool, str]], list[tuple[str, Path]], int]:
+    """In a worker: render a batch of feeds, reading entries from the cache.
+
+    Hands back each file's result, the staged files and how many headers were read.
+    """
     config, cache_file, out_dir = context
     reader = BodyReader(Path(cache_file))
     writer = BatchWriter(Path(out_dir))
+    entries = Entries(reader)
     try:
-        results = _render_into(specs, config, Entries(reader), writer)
-        return results, writer.take()
+        results = _render_into(specs, config, entries, writer)
+        return results, writer.take(), entries.headers_read
     except BaseException:
         writer.discard()
         raise
@@ -154,8 +162,9 @@ def render_stale(
     if cache_file is not None and FEED_BATCHES.wanted(len(stale), jobs):
         done = 0
         context = (config, str(cache_file), str(writer.out_dir))
-        for batch_results, staged in run_batches(_render_batch, stale, context, jobs, FEED_BATCHES):
+        for batch_results, staged, headers_read in run_batches(_render_batch, stale, context, jobs, FEED_BATCHES):
             writer.adopt(staged)
+            tally.headers_read += headers_read
             results.extend(batch_results)
             done += len({name.rsplit("/", 1)[0] for name, _, _ in batch_results})
             if progress is not None:
@@ -166,6 +175,7 @@ def render_stale(
             results.extend(_render_into([spec], config, entries, writer))
             if progress is not None:
                 progress("feeds", done, len(stale))
+        tally.headers_read = entries.headers_read
     for _, written, url in results:
         if written:
             tally.written += 1
