@@ -156,7 +156,7 @@ def _build(run: _Run, keep: Callable[[], None]) -> None:
     indexes.update(_read_changed(run, changes, stamps, indexes))
     run.report.problems.extend(walk_problems)
     run.report.posts_found = len(stamps)
-    # A stat and a hash per post: at 100,000 posts, tens of MB that nothing after this needs.
+    # A stat and a hash per post, which nothing after this needs.
     del stamps, changes
     results = [indexes.pop(key) for key in sorted(indexes)]
     with paused_gc(keep):
@@ -225,7 +225,7 @@ def _replay_touched(run: _Run, changes: Changes, snapshot: str) -> bool:
 
 
 def _load_unchanged(run: _Run, changes: Changes) -> dict[str, PostIndex]:
-    # Imported here, past the replay: Markdown, lxml and feedgen cost a no-op cron run more than its work.
+    # Imported past the replay: a no-op run imports no stage (see benchmarks/README.md, design notes).
     from .collect import load_unchanged
 
     return load_unchanged(run.cache, changes)

@@ -58,9 +58,8 @@ class Cache:
         # mode readers never wait for the writer. (os.sync() before publishing makes commits durable.)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
-        # A post's stamp, index row and header live in three tables because three steps read them:
-        # every run that is no replay reads all stamps, every changed run all index rows, rendering
-        # only the headers of the feeds it writes. Kept in one row, each scan read all the headers.
+        # A post's stamp, index row, header and bodies live in tables of their own because different
+        # steps read them (see records.py).
         db.executescript(
             f"""
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);

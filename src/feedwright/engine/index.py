@@ -3,8 +3,8 @@
 A cached post is kept twice: its header (every field of its entries but the text) for
 rendering, and this index, which holds only what deciding feeds needs. A run that changes
 one post loads the index of every post, and the header of only those in feeds it writes.
-The index is plain tuples for `marshal`, which loads them several times faster than
-pickle loads dataclasses.
+The index is plain tuples for `marshal`, the fastest to load (see benchmarks/README.md,
+design notes); each tuple is an EntryRef's fields but its path, in their order.
 """
 
 from __future__ import annotations

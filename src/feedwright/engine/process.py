@@ -37,9 +37,9 @@ def process_file(
     """Read, mark up and split one file; with `defer`, an unsplit post's Markdown is left for later.
 
     Which feeds hold an article follows from its front matter alone, so its Markdown need
-    only be rendered when a feed that holds it is written (38 % of the articles of the 10k
-    benchmark site are in no feed at all). A digest is always split now: its items, and
-    so its tags, come from its text.
+    only be rendered when a feed that holds it is written (many articles are in no feed: see
+    benchmarks/README.md, design notes). A digest is always split now: its items, and so its
+    tags, come from its text.
     """
     result = read_post(path, config, now, display=shown_path(path, cwd))
     digest = result.digest or file_digest(str(path))
