@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
+import pickle
 import random
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import feedparser
 import pytest
 
 from feedwright.config import Config
-from feedwright.engine import index, process
+from feedwright.engine import index, process, records
 from feedwright.engine.build import BuildOptions, cache_path, run_build
 
 from .conftest import CORPUS, NOW, needs_corpus, write_post
@@ -353,3 +355,42 @@ def test_deleted_and_renamed_posts_leave_no_row_behind(tmp_path: Path, make_conf
     expected = {str(posts / "p2.md"), str(posts / "renamed.md")}
     assert kept == {"posts": expected, "refs": expected, "headers": expected}
     assert bodies <= expected
+
+
+def test_the_schema_follows_the_fields_of_the_cached_records() -> None:
+    """A field added to (or renamed in) a record the cache keeps gives another schema: old caches are rebuilt."""
+
+    @dataclass(frozen=True)
+    class Body:
+        index: int
+        summary: str
+        html: bytes
+        lang: str = ""
+
+    changed = tuple(Body if r is records.Body else r for r in records.RECORDS)
+    assert records.schema_number(records.LAYOUT, records.RECORDS) == records.SCHEMA
+    assert records.schema_number(records.LAYOUT, changed) != records.SCHEMA
+    assert records.schema_number(records.LAYOUT + 1, records.RECORDS) != records.SCHEMA
+    assert records.SCHEMA > 1
+
+
+def test_a_kept_report_that_is_not_json_is_never_replayed(tmp_path: Path, make_config: Callable[..., Config]) -> None:
+    posts = tmp_path / "posts"
+    write_numbered_posts(posts, 2, "Text {n}.")
+    config = make_config(posts)
+    first = run_build(config, BuildOptions(now=NOW, jobs=1))
+    expected = snapshot(config.output_dir())
+    db = sqlite3.connect(cache_path(config))
+    kept = db.execute("SELECT value FROM meta WHERE key = 'report'").fetchone()[0]
+    assert json.loads(kept)["counts"]["posts_read"] == 2
+    # What an older feedwright kept: a pickle, in hex.
+    db.execute("UPDATE meta SET value = ? WHERE key = 'report'", (pickle.dumps(((), (2,), [])).hex(),))
+    db.commit()
+    db.close()
+    second = run_build(config, BuildOptions(now=NOW, jobs=1))
+    # Not replayed: the feeds are planned again from the cached posts, none of which is read.
+    assert second.feeds_planned == first.feeds
+    assert second.posts_parsed == 0
+    assert (second.posts_read, second.entries) == (first.posts_read, first.entries)
+    assert snapshot(config.output_dir()) == expected
+    assert run_build(config, BuildOptions(now=NOW, jobs=1)).feeds_planned == 0
