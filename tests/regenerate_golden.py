@@ -42,8 +42,8 @@ def build(config: Path, *args: str) -> Path:
 
 def published_files(out: Path) -> dict[str, bytes]:
     """Every file a build published under `out`, by its path relative to it (with '/')."""
-    from feedwright.engine.build import MANIFEST
-    from feedwright.write.output import LOCK_NAME
+    from feedwright.write.lock import LOCK_NAME
+    from feedwright.write.manifest import MANIFEST
 
     state = {MANIFEST, LOCK_NAME}
     return {

@@ -31,15 +31,16 @@ import pytest
 import yaml
 from lxml import etree
 
-from feedwright.engine.build import MANIFEST
-from feedwright.write.output import LOCK_NAME, TMP_MARK
+from feedwright.write.atomic import TMP_MARK
+from feedwright.write.lock import LOCK_NAME
+from feedwright.write.manifest import MANIFEST
 
 from .conftest import CORPUS, LINUXCN_SITE, needs_corpus
 
 SEED = 20261125
 KILLS = 30  # builds actually killed; runs that finish before their delay do not count
 MAX_RUNS = 70
-# At least process.PARALLEL_MIN (48) posts, so that builds use worker processes, as the real corpus does.
+# At least process.POST_BATCHES.least (48) posts, so that builds use worker processes, as the real corpus does.
 POSTS = 50
 EXTRA_IN_B = 5
 NO_CACHE = "--no-cache"
@@ -417,15 +418,15 @@ def test_final_run_is_clean_and_complete_runs_give_the_new_output(crash_log: Cra
 
 # --- kills at chosen moments ---------------------------------------------------------------------------
 
-# Run a build in which output.py dies by SIGKILL at one moment of BatchWriter.commit (the batch of
+# Run a build in which write/atomic.py dies by SIGKILL at one moment of BatchWriter.commit (the batch of
 # renames): "before" the first rename, "mid" after half of them, "after" the last.
 _INJECT = """
 import os, signal, sys
-from feedwright.write import output
+from feedwright.write import atomic
 from feedwright import cli
 
 moment = sys.argv[1]
-real_commit, real_replace = output.BatchWriter.commit, os.replace
+real_commit, real_replace = atomic.BatchWriter.commit, os.replace
 calls = 0
 
 def die():
@@ -445,11 +446,11 @@ def commit(self):
     if moment == "before":
         os.sync()
         die()
-    output.os.replace = replace
+    atomic.os.replace = replace
     real_commit(self)
     die()
 
-output.BatchWriter.commit = commit
+atomic.BatchWriter.commit = commit
 sys.exit(cli.main(sys.argv[2:]))
 """
 

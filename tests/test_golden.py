@@ -7,6 +7,7 @@ them as they are.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -62,8 +63,8 @@ def test_sample_site_builds_the_same_bytes_cold_warm_and_in_workers(
     config = copy_sample(tmp_path / "site")
     # The sample is too small for worker processes; with the thresholds at one post and one
     # feed, --jobs 2 parses posts and renders feeds in workers as a large site would.
-    monkeypatch.setattr(process, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(publish, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(process, "POST_BATCHES", dataclasses.replace(process.POST_BATCHES, least=1))
+    monkeypatch.setattr(publish, "FEED_BATCHES", dataclasses.replace(publish.FEED_BATCHES, least=1))
     out = build(config, "--jobs", "2")
     assert_matches_golden(out, "cold --jobs 2")
 

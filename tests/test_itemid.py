@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from feedwright.config import Config
 from feedwright.engine.build import BuildOptions, run_build
-from feedwright.engine.process import process_post
 from feedwright.markup import MarkdownRenderer
+from feedwright.pipeline import post_entries
 from feedwright.read import read_post
 from feedwright.split.itemid import (
     MAX_ID_CHARS,
@@ -150,7 +150,7 @@ def entries_of(make_config: Callable[..., Config], tmp_path: Path) -> Callable[[
         path = write_post(tmp_path / "posts", "digest.md", text)
         result = read_post(path, config, NOW)
         assert result.post is not None, result.problems
-        return [(e.id, e.title) for e in process_post(result.post, config, renderer).items]
+        return [(e.id, e.title) for e in post_entries(result.post, config, renderer).items]
 
     return entries
 
@@ -264,7 +264,7 @@ def test_items_alike_are_told_apart_with_a_warning(make_config: Callable[..., Co
     config = make_config(tmp_path / "posts")
     result = read_post(path, config, NOW)
     assert result.post is not None
-    done = process_post(result.post, config, MarkdownRenderer())
+    done = post_entries(result.post, config, MarkdownRenderer())
     ids = [e.id for e in done.items]
     assert len(set(ids)) == 3 and ids[1] == f"{ids[0]}-2"
     warnings = [p for p in done.problems if "same anchor, source, image, heading and text" in p.message]

@@ -23,7 +23,8 @@ import pytest
 import yaml
 from lxml import etree
 
-from feedwright.write.output import LOCK_NAME, TMP_MARK
+from feedwright.write.atomic import TMP_MARK
+from feedwright.write.lock import LOCK_NAME
 
 from .conftest import CORPUS, LINUXCN_SITE, needs_corpus, write_post
 

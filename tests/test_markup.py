@@ -43,10 +43,15 @@ def test_nesting_too_deep_to_render_is_a_markup_error() -> None:
         to_html(_Deep(), "> " * 10, PAGE, SanitizeConfig(), 0)
 
 
-def test_a_post_past_the_limit_is_left_out_with_one_line(make_config: Callable[..., Config], tmp_path: Path) -> None:
-    path = write_post(tmp_path / "posts", "slow.md", "---\ntitle: Slow\ndate: 2024-01-01\n---\n" + "[" * 20000 + "\n")
+def test_a_post_past_the_limit_is_published_as_plain_text_with_a_warning(
+    make_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    body = "<b>bold</b> " + "[" * 20000
+    path = write_post(tmp_path / "posts", "slow.md", "---\ntitle: Slow\ndate: 2024-01-01\n---\n" + body + "\n")
     config = make_config(tmp_path / "posts", limits={"render_seconds": 0.3})
     result = read_and_split(path, config, NOW, MarkdownRenderer())
-    assert result.entries is None
+    assert result.entries is not None
+    html = result.entries.article.content_html
+    assert html.startswith("<pre>&lt;b&gt;bold&lt;/b&gt; [[[") and "<b>" not in html
     [problem] = result.problems
-    assert problem.severity == "error" and "slow.md" in problem.path and "post left out" in problem.message
+    assert problem.severity == "warning" and "slow.md" in problem.path and "plain text" in problem.message

@@ -1,4 +1,4 @@
-"""output.py: atomic write-if-changed, refusing paths outside the output folder, cleaning leftovers, the lock."""
+"""write/: atomic write-if-changed, paths outside the output folder refused, leftovers cleaned, the lock."""
 
 from __future__ import annotations
 
@@ -10,19 +10,17 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from feedwright.write import output
-from feedwright.write.output import (
-    LOCK_NAME,
+from feedwright.write import atomic
+from feedwright.write.atomic import (
     TMP_MARK,
     BatchWriter,
-    LockBusy,
     atomic_write,
-    build_lock,
     remove_feed_files,
     remove_leftovers,
     safe_target,
     write_if_changed,
 )
+from feedwright.write.lock import LOCK_NAME, LockBusy, build_lock
 
 OLD = b"<feed>old</feed>\n"
 NEW = b"<feed>new, and longer</feed>\n"
@@ -106,9 +104,9 @@ def test_failure_mid_write_keeps_the_old_file_and_no_temp(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     if broken == "fsync":
-        monkeypatch.setattr(output.os, "fsync", fail)
+        monkeypatch.setattr(atomic.os, "fsync", fail)
     elif broken == "replace":
-        monkeypatch.setattr(output.os, "replace", fail)
+        monkeypatch.setattr(atomic.os, "replace", fail)
     else:
         real_fdopen = os.fdopen
 
@@ -129,7 +127,7 @@ def test_failure_mid_write_keeps_the_old_file_and_no_temp(
                 self._handle.flush()
                 raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(output.os, "fdopen", HalfWriter)
+        monkeypatch.setattr(atomic.os, "fdopen", HalfWriter)
 
     with pytest.raises(OSError, match="No space left"):
         write_if_changed(out, "rss.xml", NEW)
@@ -145,7 +143,7 @@ def test_interrupt_mid_write_keeps_the_old_file_and_no_temp(out: Path, monkeypat
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(output.os, "replace", interrupt)
+    monkeypatch.setattr(atomic.os, "replace", interrupt)
     with pytest.raises(KeyboardInterrupt):
         write_if_changed(out, "atom.xml", NEW)
     assert (out / "atom.xml").read_bytes() == OLD
@@ -156,7 +154,7 @@ def test_failure_writing_a_new_file_leaves_nothing(out: Path, monkeypatch: pytes
     def fail(*args: object) -> None:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(output.os, "fsync", fail)
+    monkeypatch.setattr(atomic.os, "fsync", fail)
     with pytest.raises(OSError):
         write_if_changed(out, "tags/x/atom.xml", NEW)
     assert not (out / "tags" / "x" / "atom.xml").exists()
@@ -173,7 +171,7 @@ def test_temp_file_sits_beside_its_target_and_is_hidden(out: Path, monkeypatch: 
         assert Path(src).read_bytes() == NEW  # complete and fsynced before the rename
         real_replace(src, dst)
 
-    monkeypatch.setattr(output.os, "replace", spy)
+    monkeypatch.setattr(atomic.os, "replace", spy)
     write_if_changed(out, "tags/a/feed.json", NEW)
     [(src, dst)] = seen
     assert Path(src).parent == Path(dst).parent == out / "tags" / "a"
@@ -231,13 +229,13 @@ def test_batch_syncs_the_data_before_the_first_rename(out: Path, monkeypatch: py
     """A power cut after a rename must not find the new name pointing at data never written."""
     events: list[str] = []
     real_replace = os.replace
-    monkeypatch.setattr(output.os, "sync", lambda: events.append("sync"))
+    monkeypatch.setattr(atomic.os, "sync", lambda: events.append("sync"))
 
     def replace(src: str, dst: str | Path) -> None:
         events.append("replace")
         real_replace(src, dst)
 
-    monkeypatch.setattr(output.os, "replace", replace)
+    monkeypatch.setattr(atomic.os, "replace", replace)
     writer = BatchWriter(out)
     writer.add("atom.xml", NEW)
     writer.add("rss.xml", NEW)
@@ -264,7 +262,7 @@ def test_batch_failure_while_staging_leaves_no_temp(out: Path, monkeypatch: pyte
     def fail(*args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(output.os, "chmod", fail)
+    monkeypatch.setattr(atomic.os, "chmod", fail)
     with pytest.raises(OSError, match="No space"):
         writer.add("atom.xml", NEW)
     monkeypatch.undo()
@@ -291,7 +289,7 @@ def test_batch_failure_mid_commit_leaves_each_file_old_or_new(out: Path, monkeyp
             raise OSError(errno.EIO, "Input/output error")
         real_replace(src, dst)
 
-    monkeypatch.setattr(output.os, "replace", flaky)
+    monkeypatch.setattr(atomic.os, "replace", flaky)
     with pytest.raises(OSError):
         try:
             writer.commit()
@@ -510,8 +508,8 @@ def test_remove_leftovers_cleans_what_a_failed_write_left(out: Path, monkeypatch
     def killed(*args: object) -> None:
         raise OSError(errno.EIO, "the process died here")
 
-    monkeypatch.setattr(output.os, "replace", killed)
-    monkeypatch.setattr(output.os, "unlink", lambda *args: None)
+    monkeypatch.setattr(atomic.os, "replace", killed)
+    monkeypatch.setattr(atomic.os, "unlink", lambda *args: None)
     with pytest.raises(OSError):
         write_if_changed(out, "tags/a/atom.xml", NEW)
     monkeypatch.undo()

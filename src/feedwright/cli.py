@@ -20,7 +20,7 @@ from .dates import isoformat
 from .engine.build import BuildOptions, run_build
 from .model import Entry, Problem
 from .read import read_post
-from .write.output import LockBusy
+from .write.lock import LockBusy
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -210,7 +210,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace, config: Config) -> int:
-    from .markup import MarkdownRenderer, MarkupError
+    from .markup import MarkdownRenderer
     from .pipeline import post_entries
 
     path: Path = args.post
@@ -223,11 +223,7 @@ def _show(args: argparse.Namespace, config: Config) -> int:
     _print_problems(result.problems)
     if result.post is None:
         return EXIT_FAILED
-    try:
-        entries = post_entries(result.post, config, MarkdownRenderer())
-    except MarkupError as exc:
-        _print_problems([Problem(result.post.rel_path, str(exc))])
-        return EXIT_FAILED
+    entries = post_entries(result.post, config, MarkdownRenderer())
     _print_problems(entries.problems)
     if args.json:
         json.dump([_entry_json(e) for e in entries.items], sys.stdout, ensure_ascii=False, indent=2)

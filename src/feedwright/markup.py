@@ -305,6 +305,12 @@ def to_html(renderer: MarkdownRenderer, body: str, page_url: str, config: Saniti
     return html
 
 
+def plain_text_html(body: str) -> str:
+    """A post's text, unrendered, for when its Markdown cannot be: escaped, its lines kept."""
+    text, _ = strip_xml_forbidden(body.strip())
+    return f"<pre>{escape(text, quote=False)}</pre>"
+
+
 class _Expired(Exception):
     pass
 

@@ -130,7 +130,7 @@ class EntryRef:
     # The post file it comes from, under which the cache keeps its header and body.
     path: str
     # A hash of all a feed shows of the entry (its header and its file's content hash).
-    print: bytes
+    fingerprint: bytes
 
     @property
     def sort_key(self) -> tuple[float, str]:

@@ -8,12 +8,12 @@ Nothing here remembers anything between calls.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from .config import Config
-from .markup import MarkdownRenderer, MarkupError, to_html
+from .markup import MarkdownRenderer, MarkupError, plain_text_html, to_html
 from .model import Entry, EntryRef, FeedSpec, Post, PostEntries, PostIndex, Problem
 from .plan.duplicates import reject_duplicate_ids
 from .plan.feeds import plan_feeds
@@ -26,9 +26,15 @@ from .split.article import split_post
 def post_entries(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
     """Mark up and split one read post: the whole article, and the entries of the site feeds.
 
-    Raises MarkupError when its Markdown cannot be rendered within the limits.
+    Markdown that cannot be rendered within the limits is published as its plain text, with a
+    warning: the post stays in the feeds it belongs to, and no run stalls on it.
     """
-    html = to_html(renderer, post.body, post.permalink, config.sanitize, config.limits.render_seconds)
+    try:
+        html = to_html(renderer, post.body, post.permalink, config.sanitize, config.limits.render_seconds)
+    except MarkupError as exc:
+        entries = split_post(post, plain_text_html(post.body), config)
+        warning = Problem(post.rel_path, f"{exc}; published as plain text", "warning")
+        return replace(entries, problems=(*entries.problems, warning))
     return split_post(post, html, config)
 
 
@@ -48,10 +54,7 @@ def read_and_split(
     read: ReadResult = read_post(path, config, now, display=display)
     if read.post is None:
         return PostResult(str(path), read.problems, read.skipped)
-    try:
-        entries = post_entries(read.post, config, renderer)
-    except MarkupError as exc:
-        return PostResult(str(path), (*read.problems, Problem(read.post.rel_path, f"{exc}; post left out")))
+    entries = post_entries(read.post, config, renderer)
     return PostResult(str(path), (*read.problems, *entries.problems), None, entries)
 
 

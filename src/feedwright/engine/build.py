@@ -1,18 +1,16 @@
-"""The whole pipeline, read → split → select → render → write, with its report.
+"""The whole pipeline, read → split → plan → render → write, as named phases, with its report.
 
-collect.py reads, marks up and splits the posts that changed; feeds.py decides which
-feeds exist and what each holds; publish.py renders the feeds whose inputs changed;
-everything staged is then published at once, and the run's report kept for a
-later run over exactly the same files to replay.
+scan.py looks at every post file; a run over the same files as the last finished one replays
+its report (lifecycle.py). Otherwise collect.py reads, marks up and splits the posts that
+changed; plan/ decides which feeds exist and what each holds; publish.py renders the feeds
+whose inputs changed; everything is then published at once, and the run's report kept.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
-import pickle
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,13 +20,15 @@ from pathlib import Path
 from .. import __version__
 from ..config import Config
 from ..model import EntryRef, FeedSpec, PostIndex, Problem
-from ..plan.idguard import Published, id_change_warning, published_ids, read_published
-from ..write.output import BatchWriter, atomic_write, build_lock, remove_feed_files, remove_leftovers
-from .cache import Cache, FileStamp, dumps, loads
+from ..plan.idguard import Published, id_change_warning, published_ids
+from ..write.atomic import BatchWriter, remove_leftovers
+from ..write.lock import build_lock
+from ..write.manifest import read_site_ids, settle_manifest
+from .cache import Cache
 from .gcpause import kept_out_of_sight, paused_gc
-from .scan import compare, scan
-
-MANIFEST = ".feedwright-manifest.json"
+from .lifecycle import KeptReport, Lifecycle
+from .records import FileStamp
+from .scan import Changes, compare, scan
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,11 @@ class BuildReport:
     files_written: int = 0
     files_unchanged: int = 0
     feeds_rendered: int = 0
+    # Counters of work done, for tests and benchmarks: what a run did not need to do, it did not do.
+    posts_reread: int = 0  # files read again to render an article whose saved post was missing
+    feeds_planned: int = 0  # 0 when the run was replayed
+    headers_read: int = 0  # posts whose entries were read in full to render a feed
+    pages_rendered: int = 0  # index.html and feeds.opml
     aborted: str | None = None
     changed_feeds: list[str] = field(default_factory=list)
     cache_note: str | None = None
@@ -85,6 +90,21 @@ class BuildReport:
         )
 
 
+@dataclass
+class _Run:
+    """What every phase of one build works with."""
+
+    config: Config
+    options: BuildOptions
+    report: BuildReport
+    cache: Cache
+    config_fp: str
+    now: datetime
+    jobs: int
+    out_dir: Path
+    lifecycle: Lifecycle
+
+
 def config_fingerprint(config: Config) -> str:
     """Everything that shapes output besides the posts: the config and feedwright's version."""
     text = repr((__version__, dataclasses.replace(config, root=Path("."))))
@@ -101,19 +121,61 @@ def cache_path(config: Config) -> Path:
 def run_build(config: Config, options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
-    now = options.now or datetime.now(UTC)
     out_dir = config.output_dir()
-    jobs = options.jobs or os.cpu_count() or 1
     with build_lock(out_dir, config.lock_timeout):
         config_fp = config_fingerprint(config)
         cache = _open_cache(config, config_fp, options, report)
+        now = options.now or datetime.now(UTC)
+        jobs = options.jobs or os.cpu_count() or 1
+        run = _Run(config, options, report, cache, config_fp, now, jobs, out_dir, Lifecycle(cache))
         try:
             with kept_out_of_sight() as keep:
-                _build(config, options, now, jobs, cache, config_fp, out_dir, report, keep)
+                _build(run, keep)
         finally:
             cache.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _build(run: _Run, keep: Callable[[], None]) -> None:
+    """The phases of a build. Each step that makes and keeps many objects, none in a cycle (every
+    post's stamp, index and feed plan), runs with the collector paused and its objects then kept
+    out of its sight (gcpause.py)."""
+    with paused_gc(keep):
+        stamps, walk_problems = scan(run.config)
+        snapshot = _snapshot(run.config_fp, stamps, run.options)
+        if _replay(run, run.lifecycle.replayable(snapshot)):
+            return
+        changes = compare(stamps, run.cache.known_files())
+    if _replay_touched(run, changes, snapshot):
+        return
+    if run.lifecycle.start_changing():
+        remove_leftovers(run.out_dir)
+    with paused_gc(keep):
+        indexes = _load_unchanged(run, changes)
+    indexes.update(_read_changed(run, changes, stamps, indexes))
+    run.report.problems.extend(walk_problems)
+    run.report.posts_found = len(stamps)
+    # A stat and a hash per post, which nothing after this needs.
+    del stamps, changes
+    results = [indexes.pop(key) for key in sorted(indexes)]
+    with paused_gc(keep):
+        specs = _plan(results, run.config, run.report)
+        if specs is None:
+            return
+        site_ids = _check_site_ids(run, specs)
+        stale, fingerprints = _stale_feeds(run, specs)
+    _fill_bodies(run, stale)
+    pages_fingerprint = _pages_fingerprint(specs, run.config_fp)
+    previous_pages = run.lifecycle.start_publishing({spec.path for spec in stale})
+    files = _publish(run, specs, stale, previous_pages == pages_fingerprint)
+    _settle_manifest(run, files, site_ids)
+    # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
+    waiting = any(r.skipped == "future" for r in results)
+    kept = KeptReport(tuple(run.report.problems), _counts(run.report), tuple(sorted(files)))
+    run.lifecycle.finish(
+        fingerprints, pages_fingerprint, kept, "" if waiting else snapshot, "" if waiting else _finish_mark(run.options)
+    )
 
 
 def _open_cache(config: Config, config_fp: str, options: BuildOptions, report: BuildReport) -> Cache:
@@ -132,116 +194,52 @@ def _open_cache(config: Config, config_fp: str, options: BuildOptions, report: B
     return cache
 
 
-def _build(
-    config: Config,
-    options: BuildOptions,
-    now: datetime,
-    jobs: int,
-    cache: Cache,
-    config_fp: str,
-    out_dir: Path,
-    report: BuildReport,
-    keep: Callable[[], None],
-) -> None:
-    # A stamp per post, twice (the folder's and the cache's), and the last report: kept, never in a cycle.
-    with paused_gc(keep):
-        scanned = scan(config)
-        snapshot = _snapshot(config_fp, scanned[0], options)
-        if cache.get_meta("snapshot") == snapshot and _replay(cache, out_dir, report):
-            return
-        changes = compare(scanned[0], cache.stamps())
-    # Files were at most touched (a checkout, a copy), so every post's bytes are what the cache holds;
-    # if the run that last changed the cache finished, it wrote the output these bytes give.
-    finished = _finished_mark(options)
-    same = not changes.todo and not changes.gone and cache.get_meta("finished") == finished
-    if same and _replay(cache, out_dir, report):
-        for stamp in changes.touched:
-            cache.restamp(stamp)
-        cache.set_meta("snapshot", snapshot)
-        cache.commit()
-        return
-    # From here the cache may change: it describes a finished run again only once this one finishes.
-    cache.set_meta("finished", "")
-    # Only a run killed while publishing leaves temporary files; it never clears this mark.
-    if cache.get_meta("publishing") != "":
-        remove_leftovers(out_dir)
-    # Imported here, past the replay: Markdown, lxml and feedgen cost a no-op cron run more than its work.
-    from ..render.pages import OPML_FILENAME, render_index, render_opml
-    from .collect import collect, fill_bodies
-    from .publish import feed_files, render_stale, stale_feeds
+def _replay(run: _Run, kept: KeptReport | None) -> bool:
+    """A run over the same posts and config as the last one: report what it reported, touch nothing.
 
-    results, walk_problems, found, parsed = collect(config, now, cache, jobs, options.progress, scanned, changes, keep)
-    # A stat and a hash per post: at 100,000 posts, tens of MB that nothing after this needs.
-    del scanned, changes
-    report.problems.extend(walk_problems)
-    report.posts_found = found
-    report.posts_parsed = parsed
-    # Planning makes several objects for each entry of the site and keeps them all, none of them
-    # in a cycle: the collector would walk the growing heap again and again for nothing (at 100,000
-    # posts, about half the time of these steps). No Markdown runs here, which does make cycles.
-    with paused_gc(keep):
-        specs = _plan(results, config, report)
-        if specs is None:
-            return
-        site_ids = published_ids(specs)
-        warning = id_change_warning(_read_site_ids(out_dir), site_ids, config.base_url, str(out_dir))
-        if warning is not None:
-            report.problems.append(warning)
-        stale, fingerprints, report.files_unchanged = stale_feeds(
-            specs, config, config_fp, cache.feed_fingerprints(), out_dir
-        )
-    wanted = sorted({e.path for spec in stale for e in spec.entries})
-    fill_bodies(cache.without_bodies(wanted), config, now, cache, jobs)
-    # Bodies written by this run must be visible to the worker processes that render feeds.
-    cache.commit()
-    files = [name for spec in specs for name in feed_files(spec, config)]
-    # Forget what is about to be replaced before replacing it: a run killed while publishing must
-    # leave the next run rendering those feeds again, not trusting fingerprints of files it never wrote.
-    previous = cache.feed_fingerprints()
-    stale_paths = {spec.path for spec in stale}
-    cache.set_feed_fingerprints({k: v for k, v in previous.items() if k not in stale_paths})
-    previous_pages = cache.get_meta("pages")
-    cache.set_meta("snapshot", "")
-    cache.set_meta("pages", "")
-    cache.set_meta("publishing", "1")
-    cache.commit()
-    writer = BatchWriter(out_dir)
-    try:
-        tally = render_stale(stale, config, writer, cache, cache.path, jobs, options.progress)
-        pages_print = _pages_print(specs, config_fp)
-        pages = (("index.html", render_index), (OPML_FILENAME, render_opml))
-        files.extend(name for name, _ in pages)
-        if previous_pages == pages_print and all((out_dir / name).is_file() for name, _ in pages):
-            tally.unchanged += len(pages)
-        else:
-            for name, render in pages:
-                if writer.add(name, render(specs, config)):
-                    tally.written += 1
-                else:
-                    tally.unchanged += 1
-        writer.commit()
-    except BaseException:
-        # Workers stage files of their own; those of batches whose results never arrived
-        # (an error, a full disk, a signal) are known to no writer: sweep the folder for them.
-        writer.discard()
-        remove_leftovers(out_dir)
-        raise
-    finally:
-        writer.discard()
-    report.feeds_rendered = tally.rendered
-    report.files_written = tally.written
-    report.files_unchanged += tally.unchanged
-    report.changed_feeds = tally.changed_urls
-    _settle_manifest(out_dir, files, site_ids, report, options.prune)
-    cache.set_feed_fingerprints(fingerprints)
-    cache.set_meta("pages", pages_print)
-    # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
-    waiting = any(r.skipped == "future" for r in results)
-    cache.set_meta("snapshot", "" if waiting else snapshot)
-    cache.set_meta("finished", "" if waiting else finished)
-    cache.set_meta("report", dumps((report.problems, _counts(report), sorted(files))).hex())
-    cache.set_meta("publishing", "")
-    cache.commit()
+    Every output file must still be there; one deleted by hand makes this a full run again.
+    """
+    if kept is None or set(kept.counts) != set(_COUNTED):
+        return False
+    folder = f"{run.out_dir}{os.sep}"
+    if not all(os.path.isfile(folder + name) for name in kept.files):
+        return False
+    run.report.problems.extend(kept.problems)
+    for name in _COUNTED:
+        setattr(run.report, name, kept.counts[name])
+    run.report.files_unchanged = len(kept.files)
+    return True
+
+
+def _replay_touched(run: _Run, changes: Changes, snapshot: str) -> bool:
+    """Files were at most touched (a checkout, a copy), so every post's bytes are what the cache holds;
+    if the run that last changed the cache finished, it wrote the output these bytes give: replay it."""
+    if changes.todo or changes.gone:
+        return False
+    if not _replay(run, run.lifecycle.replayable_after_touch(_finish_mark(run.options))):
+        return False
+    for stamp in changes.touched:
+        run.cache.restamp(stamp)
+    run.lifecycle.keep_snapshot(snapshot)
+    return True
+
+
+def _load_unchanged(run: _Run, changes: Changes) -> dict[str, PostIndex]:
+    # Imported past the replay: a no-op run imports no stage (see benchmarks/README.md, design notes).
+    from .collect import load_unchanged
+
+    return load_unchanged(run.cache, changes)
+
+
+def _read_changed(
+    run: _Run, changes: Changes, stamps: dict[str, FileStamp], loaded: dict[str, PostIndex]
+) -> dict[str, PostIndex]:
+    """New and changed files, and those whose cached index could not be read."""
+    from .collect import read_changed
+
+    todo = sorted([*changes.todo, *(key for key in changes.digests if key not in loaded)])
+    run.report.posts_parsed = len(todo)
+    return read_changed(todo, stamps, run.config, run.now, run.cache, run.jobs, run.options.progress)
 
 
 def _plan(results: list[PostIndex], config: Config, report: BuildReport) -> list[FeedSpec[EntryRef]] | None:
@@ -268,12 +266,87 @@ def _plan(results: list[PostIndex], config: Config, report: BuildReport) -> list
         return None
     posts = [r for r in results if r.article is not None]
     specs = plan_feeds(posts, config)
-    report.feeds = len(specs)
+    report.feeds = report.feeds_planned = len(specs)
     report.entries = len({e.id for p in posts for e in p.items})
     return specs
 
 
-def _pages_print(specs: list[FeedSpec[EntryRef]], config_fp: str) -> str:
+def _check_site_ids(run: _Run, specs: list[FeedSpec[EntryRef]]) -> Published:
+    """The site feed's ids; a warning when most of them changed since the last build."""
+    site_ids = published_ids(specs)
+    warning = id_change_warning(read_site_ids(run.out_dir), site_ids, run.config.base_url, str(run.out_dir))
+    if warning is not None:
+        run.report.problems.append(warning)
+    return site_ids
+
+
+def _stale_feeds(run: _Run, specs: list[FeedSpec[EntryRef]]) -> tuple[list[FeedSpec[EntryRef]], dict[str, str]]:
+    """The feeds to render, and every feed's fingerprint."""
+    from .publish import stale_feeds
+
+    previous = run.cache.feed_fingerprints()
+    stale, fingerprints, run.report.files_unchanged = stale_feeds(
+        specs, run.config, run.config_fp, previous, run.out_dir
+    )
+    return stale, fingerprints
+
+
+def _fill_bodies(run: _Run, stale: list[FeedSpec[EntryRef]]) -> None:
+    """The deferred Markdown of the articles that stale feeds hold, rendered into the cache."""
+    from .collect import fill_bodies
+
+    wanted = sorted({e.path for spec in stale for e in spec.entries})
+    run.report.posts_reread = fill_bodies(run.cache.without_bodies(wanted), run.config, run.now, run.cache, run.jobs)
+    # Bodies written by this run must be visible to the worker processes that render feeds.
+    run.cache.commit()
+
+
+def _publish(
+    run: _Run, specs: list[FeedSpec[EntryRef]], stale: list[FeedSpec[EntryRef]], same_pages: bool
+) -> list[str]:
+    """Render the stale feeds and the pages, and publish them all at once; every file the site has."""
+    from ..render.pages import OPML_FILENAME, render_index, render_opml
+    from .publish import feed_files, render_stale
+
+    files = [name for spec in specs for name in feed_files(spec, run.config)]
+    pages = (("index.html", render_index), (OPML_FILENAME, render_opml))
+    files.extend(name for name, _ in pages)
+    writer = BatchWriter(run.out_dir)
+    try:
+        tally = render_stale(stale, run.config, writer, run.cache, run.cache.path, run.jobs, run.options.progress)
+        if same_pages and all((run.out_dir / name).is_file() for name, _ in pages):
+            tally.unchanged += len(pages)
+        else:
+            for name, render in pages:
+                run.report.pages_rendered += 1
+                if writer.add(name, render(specs, run.config)):
+                    tally.written += 1
+                else:
+                    tally.unchanged += 1
+        writer.commit()
+    except BaseException:
+        # Workers stage files of their own; those of batches whose results never arrived
+        # (an error, a full disk, a signal) are known to no writer: sweep the folder for them.
+        writer.discard()
+        remove_leftovers(run.out_dir)
+        raise
+    finally:
+        writer.discard()
+    run.report.feeds_rendered = tally.rendered
+    run.report.headers_read = tally.headers_read
+    run.report.files_written = tally.written
+    run.report.files_unchanged += tally.unchanged
+    run.report.changed_feeds = tally.changed_urls
+    return files
+
+
+def _settle_manifest(run: _Run, files: list[str], site_ids: Published) -> None:
+    kept_warning = settle_manifest(run.out_dir, files, site_ids, run.options.prune)
+    if kept_warning is not None:
+        run.report.problems.append(kept_warning)
+
+
+def _pages_fingerprint(specs: list[FeedSpec[EntryRef]], config_fp: str) -> str:
     """What index.html and feeds.opml show of the feeds: names, counts, dates and places.
 
     An edit that changes none of these (most edits of a post's text) leaves both pages as they are.
@@ -282,11 +355,12 @@ def _pages_print(specs: list[FeedSpec[EntryRef]], config_fp: str) -> str:
     return hashlib.sha256(repr((config_fp, shown)).encode()).hexdigest()
 
 
+# The counts a replayed run reports as the run it replays did.
 _COUNTED = ("posts_found", "posts_read", "posts_rejected", "posts_skipped", "entries", "feeds")
 
 
-def _counts(report: BuildReport) -> tuple[int, ...]:
-    return tuple(getattr(report, name) for name in _COUNTED)
+def _counts(report: BuildReport) -> dict[str, int]:
+    return {name: getattr(report, name) for name in _COUNTED}
 
 
 def _snapshot(config_fp: str, stamps: dict[str, FileStamp], options: BuildOptions) -> str:
@@ -298,71 +372,6 @@ def _snapshot(config_fp: str, stamps: dict[str, FileStamp], options: BuildOption
     return h.hexdigest()
 
 
-def _finished_mark(options: BuildOptions) -> str:
+def _finish_mark(options: BuildOptions) -> str:
     # --prune shapes output too, and is no part of the config the cache is keyed by.
     return f"prune={options.prune}"
-
-
-def _replay(cache: Cache, out_dir: Path, report: BuildReport) -> bool:
-    """A run over the same posts and config as the last one: report what it reported, touch nothing.
-
-    Every output file must still be there; one deleted by hand makes this a full run again.
-    """
-    try:
-        kept = loads(bytes.fromhex(cache.get_meta("report") or ""))
-    except (ValueError, TypeError, EOFError, pickle.UnpicklingError):
-        return False
-    if not (isinstance(kept, tuple) and len(kept) == 3):
-        return False
-    problems, counts, files = kept
-    folder = f"{out_dir}{os.sep}"
-    if not all(os.path.isfile(folder + name) for name in files):
-        return False
-    report.problems.extend(problems)
-    for name, value in zip(_COUNTED, counts, strict=True):
-        setattr(report, name, value)
-    report.files_unchanged = len(files)
-    return True
-
-
-def _settle_manifest(out_dir: Path, files: list[str], site_ids: Published, report: BuildReport, prune: bool) -> None:
-    """Feeds that existed last time but not now are kept (and reported) unless pruning.
-
-    The manifest also remembers the site feed's ids, for the next build to compare with.
-    """
-    previous = _read_manifest(out_dir)
-    gone = sorted(set(previous) - set(files))
-    kept: list[str] = []
-    if gone and prune:
-        remove_feed_files(out_dir, gone)
-    elif gone:
-        kept = gone
-        folders = sorted({str(Path(g).parent) for g in gone})
-        report.problems.append(
-            Problem(
-                str(out_dir),
-                f"{len(folders)} feed(s) no longer have entries and were kept as they were"
-                f" ({', '.join(folders[:5])}{' …' if len(folders) > 5 else ''}); run with --prune to delete them",
-                "warning",
-            )
-        )
-    data = {"files": sorted({*files, *kept}), "site_ids": site_ids}
-    manifest = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    atomic_write(out_dir / MANIFEST, manifest.encode("utf-8"))
-
-
-def _read_manifest(out_dir: Path) -> list[str]:
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        files = data.get("files", [])
-        return [f for f in files if isinstance(f, str)]
-    except (OSError, ValueError, AttributeError):
-        return []
-
-
-def _read_site_ids(out_dir: Path) -> Published:
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return read_published(data.get("site_ids"))
-    except (OSError, ValueError, AttributeError):
-        return []

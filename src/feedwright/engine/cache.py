@@ -8,38 +8,11 @@ work, never change output, because every row is keyed by what produced it.
 from __future__ import annotations
 
 import contextlib
-import pickle
 import sqlite3
-import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..model import PostEntries
-
-# Raised whenever what a row holds for the same post changes (5: news item ids from itemid.py).
-SCHEMA = 5
-
-
-@dataclass(frozen=True)
-class FileStamp:
-    """What stat() says of a post file; equal stamps mean the file was not touched."""
-
-    path: str
-    size: int
-    mtime_ns: int
-
-
-# (index of the entry in its post, summary, HTML compressed): a body as the cache stores it.
-PackedBody = tuple[int, str, bytes]
-
-
-def pack_bodies(entries: PostEntries) -> list[PackedBody]:
-    """A post's bodies by entry index; an article is index 0 both as the whole post and as its only item."""
-    bodies = {e.index: e for e in (*entries.items, entries.article)}
-    return [(i, bodies[i].summary, zlib.compress(bodies[i].content_html.encode("utf-8"), 1)) for i in sorted(bodies)]
+from .records import SCHEMA, Body, FileStamp, KnownFile, PostRow, unpack, unpack_text
 
 
 class Cache:
@@ -85,9 +58,8 @@ class Cache:
         # mode readers never wait for the writer. (os.sync() before publishing makes commits durable.)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
-        # A post's stamp, index row and header live in three tables because three steps read them:
-        # every run that is no replay reads all stamps, every changed run all index rows, rendering
-        # only the headers of the feeds it writes. Kept in one row, each scan read all the headers.
+        # A post's stamp, index row, header and bodies live in tables of their own because different
+        # steps read them (see records.py).
         db.executescript(
             f"""
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -109,9 +81,10 @@ class Cache:
             self._db.commit()
         self._db.close()
 
-    def stamps(self) -> dict[str, tuple[int, int, str]]:
-        """Every cached file: path → (size, mtime_ns, digest)."""
-        return {p: (s, m, d) for p, s, m, d in self._db.execute("SELECT path, size, mtime_ns, digest FROM posts")}
+    def known_files(self) -> dict[str, KnownFile]:
+        """Every cached file by path: its stat and hash as last seen."""
+        rows = self._db.execute("SELECT path, size, mtime_ns, digest FROM posts")
+        return {p: KnownFile(s, m, d) for p, s, m, d in rows}
 
     def load_index(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         """The cached index (see index.py) of these files, one by one: never all the blobs at once."""
@@ -130,13 +103,16 @@ class Cache:
             "UPDATE posts SET size = ?, mtime_ns = ? WHERE path = ?", (stamp.size, stamp.mtime_ns, stamp.path)
         )
 
-    def store(self, stamp: FileStamp, digest: str, header: bytes, ref: bytes, bodies: list[PackedBody]) -> None:
+    def store(self, stamp: FileStamp, row: PostRow) -> None:
+        """One file read anew, under the stat it had when scanned; a deferred article keeps its Post."""
         self._db.execute(
-            "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?)", (stamp.path, stamp.size, stamp.mtime_ns, digest)
+            "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?)", (stamp.path, stamp.size, stamp.mtime_ns, row.digest)
         )
-        self._db.execute("INSERT OR REPLACE INTO refs VALUES (?, ?)", (stamp.path, ref))
-        self._db.execute("INSERT OR REPLACE INTO headers VALUES (?, ?)", (stamp.path, header))
-        self.store_bodies(stamp.path, bodies)
+        self._db.execute("INSERT OR REPLACE INTO refs VALUES (?, ?)", (stamp.path, row.ref))
+        self._db.execute("INSERT OR REPLACE INTO headers VALUES (?, ?)", (stamp.path, row.header))
+        self.store_bodies(stamp.path, row.bodies)
+        if row.saved:
+            self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?)", (stamp.path, row.saved))
 
     def forget(self, paths: Iterable[str]) -> None:
         for path in paths:
@@ -146,17 +122,15 @@ class Cache:
             self._db.execute("DELETE FROM bodies WHERE path = ?", (path,))
             self._db.execute("DELETE FROM saved WHERE path = ?", (path,))
 
-    def save_post(self, path: str, blob: bytes) -> None:
-        """Keep a deferred post's parsed Post until a feed that holds it is written (see process.py)."""
-        self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?)", (path, blob))
-
     def saved(self, path: str) -> bytes | None:
         return _read_saved(self._db, path)
 
-    def store_bodies(self, path: str, bodies: list[PackedBody]) -> None:
+    def store_bodies(self, path: str, bodies: list[Body]) -> None:
         """A post's rendered bodies, replacing any it had; a saved Post is then no longer needed."""
         self._db.execute("DELETE FROM bodies WHERE path = ?", (path,))
-        self._db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)", [(path, *body) for body in bodies])
+        self._db.executemany(
+            "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)", [(path, b.index, b.summary, b.html) for b in bodies]
+        )
         self._db.execute("DELETE FROM saved WHERE path = ?", (path,))
 
     def body(self, path: str, idx: int) -> tuple[str, str]:
@@ -197,14 +171,14 @@ def _read_saved(db: sqlite3.Connection, path: str) -> bytes | None:
 
 def _read_header(db: sqlite3.Connection, path: str) -> object:
     row = db.execute("SELECT header FROM headers WHERE path = ?", (path,)).fetchone()
-    return None if row is None else pickle.loads(row[0])
+    return None if row is None else unpack(row[0])
 
 
 def _read_body(db: sqlite3.Connection, path: str, idx: int) -> tuple[str, str]:
     row = db.execute("SELECT summary, html FROM bodies WHERE path = ? AND idx = ?", (path, idx)).fetchone()
     if row is None:
         return "", ""
-    return row[0], zlib.decompress(row[1]).decode("utf-8")
+    return row[0], unpack_text(row[1])
 
 
 class BodyReader:
@@ -224,11 +198,3 @@ class BodyReader:
 
     def close(self) -> None:
         self._db.close()
-
-
-def dumps(value: object) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def loads(blob: bytes) -> object:
-    return pickle.loads(blob)

@@ -8,24 +8,78 @@ those that a changed feed holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..model import PostIndex, Problem
 from . import index
-from .cache import Cache, FileStamp
-from .scan import Changes, compare, scan
-
-if TYPE_CHECKING:
-    from .process import PostRow
+from .cache import Cache
+from .records import FileStamp
+from .scan import Changes, scan
 
 
-def fill_bodies(paths: list[str], config: Config, now: datetime, cache: Cache, jobs: int) -> None:
-    """Render the deferred Markdown of these posts into the cache, before feeds that hold them are written."""
+def collect(config: Config, now: datetime) -> tuple[list[PostIndex], list[Problem], int, int]:
+    """Every post read, marked up and split, with no cache (`feedwright check`).
+
+    Returns each file's index (sorted by path), problems of the walk, the number of files
+    and how many were read (all of them).
+    """
+    stamps, problems = scan(config)
+    results = read_changed(sorted(stamps), stamps, config, now, None, 1)
+    return [results[key] for key in sorted(results)], problems, len(stamps), len(stamps)
+
+
+def load_unchanged(cache: Cache, changes: Changes) -> dict[str, PostIndex]:
+    """The cached index of every file whose bytes the cache holds; gone files are forgotten.
+
+    An unreadable row is no result: its file is to be read again.
+    """
+    for stamp in changes.touched:
+        cache.restamp(stamp)
+    cache.forget(changes.gone)
+    return index.decode_many(cache.load_index(changes.digests))
+
+
+def read_changed(
+    paths: list[str],
+    stamps: dict[str, FileStamp],
+    config: Config,
+    now: datetime,
+    cache: Cache | None,
+    jobs: int,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, PostIndex]:
+    """Read, mark up and split these files, storing each in the cache; their indexes by path.
+
+    With a cache, an article's Markdown is deferred (see process.process_file).
+    """
+    results: dict[str, PostIndex] = {}
     if not paths:
-        return
+        return results
+    from .process import process_all
+
+    for done, row in enumerate(process_all(paths, config, now, jobs, cache is not None), 1):
+        if progress is not None:
+            progress("posts", done, len(paths))
+        if cache is not None:
+            if row.skipped != "future":
+                cache.store(stamps[row.path], row)
+            else:
+                # A post dated in the future must be read again later: its day will come.
+                cache.forget([row.path])
+        # Made from the bytes the cache keeps, so a cold run plans from exactly what a warm run loads.
+        results[row.path] = index.decode(row.path, row.ref)
+    return results
+
+
+def fill_bodies(paths: list[str], config: Config, now: datetime, cache: Cache, jobs: int) -> int:
+    """Render the deferred Markdown of these posts into the cache, before feeds that hold them are written.
+
+    Returns how many files had to be read again, their saved post missing.
+    """
+    if not paths:
+        return 0
     from .process import process_all, render_saved
 
     # Worker processes read the saved posts from the cache file.
@@ -37,67 +91,12 @@ def fill_bodies(paths: list[str], config: Config, now: datetime, cache: Cache, j
         else:
             cache.store_bodies(key, bodies)
     if not unsaved:
-        return
+        return 0
     # A cache from before posts were saved, or a row lost: read those files again.
-    stamps = cache.stamps()
+    known = cache.known_files()
     for row in process_all(unsaved, config, now, jobs):
-        cached = stamps.get(row.path)
-        if cached is None or cached[2] != row.digest or not row.has_entries:
+        cached = known.get(row.path)
+        if cached is None or cached.digest != row.digest or not row.has_entries:
             continue  # changed or gone since it was read: the next run reads it again
-        cache.store(FileStamp(row.path, cached[0], cached[1]), row.digest, row.header, row.ref, row.bodies)
-
-
-# --- the build ----------------------------------------------------------------------------------
-
-
-def collect(
-    config: Config,
-    now: datetime,
-    cache: Cache | None = None,
-    jobs: int = 1,
-    progress: Callable[[str, int, int], None] | None = None,
-    scanned: tuple[dict[str, FileStamp], list[Problem]] | None = None,
-    changes: Changes | None = None,
-    keep: Callable[[], None] | None = None,
-) -> tuple[list[PostIndex], list[Problem], int, int]:
-    """Read, mark up and split every post, reusing the cache for files that did not change.
-
-    Returns each file's index (sorted by path), problems of the walk, the number of
-    files, and how many files were parsed anew. `keep` is called once the cached indexes
-    are loaded (see gcpause.kept_out_of_sight), before any post is read.
-    """
-    stamps, problems = scanned if scanned is not None else scan(config)
-    if changes is None:
-        changes = compare(stamps, cache.stamps() if cache else {})
-    todo = list(changes.todo)
-    fresh = list(changes.digests)
-    results: dict[str, PostIndex] = {}
-    if cache is not None:
-        for stamp in changes.touched:
-            cache.restamp(stamp)
-        cache.forget(changes.gone)
-        # An unreadable row is no result: the file is read again below.
-        results = index.decode_many(cache.load_index(fresh), keep)
-    todo.extend(key for key in fresh if key not in results)
-    for done, row in enumerate(_process(sorted(todo), config, now, jobs, cache is not None), 1):
-        if progress is not None:
-            progress("posts", done, len(todo))
-        if cache is not None:
-            if row.skipped != "future":
-                # A post dated in the future must be read again later: its day will come.
-                cache.store(stamps[row.path], row.digest, row.header, row.ref, row.bodies)
-                if row.saved:
-                    cache.save_post(row.path, row.saved)
-            else:
-                cache.forget([row.path])
-        # Made from the bytes the cache keeps, so a cold run plans from exactly what a warm run loads.
-        results[row.path] = index.decode(row.path, row.ref)
-    return [results[key] for key in sorted(results)], problems, len(stamps), len(todo)
-
-
-def _process(paths: list[str], config: Config, now: datetime, jobs: int, defer: bool) -> Iterator[PostRow]:
-    if not paths:
-        return
-    from .process import process_all
-
-    yield from process_all(paths, config, now, jobs, defer)
+        cache.store(FileStamp(row.path, cached.size, cached.mtime_ns), row)
+    return len(unsaved)

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 def paused_gc(keep: Callable[[], None] | None = None) -> Iterator[None]:
     """No cyclic collection inside the block; the collector is left as it was found.
 
-    For steps that make hundreds of thousands of objects, keep them all and make no cycles:
-    each collection the allocations set off would walk the whole growing heap and free
-    nothing. Reference counting still frees everything else at once. `keep` (see
-    kept_out_of_sight) is called on leaving, before the collector is back on: the first
-    collection after the pause would otherwise walk all that the block made.
+    For steps that make many objects, keep them all and make no cycles: each collection would
+    walk the whole growing heap and free nothing (see benchmarks/README.md, design notes).
+    Reference counting still frees everything else at once. `keep` (see kept_out_of_sight) is
+    called on leaving, before the collector is back on, so that no collection walks what the
+    block made.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -32,13 +32,11 @@ def paused_gc(keep: Callable[[], None] | None = None) -> Iterator[None]:
 def kept_out_of_sight() -> Iterator[Callable[[], None]]:
     """For one build: `keep()` hides every object alive from later collections until the build ends.
 
-    A build holds every post's index and every feed's plan to its end. Pausing the collector
-    while making them only defers the work: the first collections after the pause walk them
-    all, and full ones again later (a one-post edit at 100,000 posts spent 1.1 s so). Frozen
-    (gc.freeze), they are skipped, and worker processes forked later do not copy the pages
-    that walking them would touch. Reference counting still frees them when let go; only a
-    cycle among them would wait for the end of the build. A caller that froze objects of its
-    own is left alone: then `keep()` does nothing.
+    A build holds every post's index and every feed's plan to its end; pausing the collector
+    while making them only defers the work. Frozen (gc.freeze), they are skipped by later
+    collections. Reference counting still frees them when let go; only a cycle among them would
+    wait for the end of the build. A caller that froze objects of its own is left alone: then
+    `keep()` does nothing.
     """
     ours = gc.get_freeze_count() == 0
 

@@ -3,8 +3,8 @@
 A cached post is kept twice: its header (every field of its entries but the text) for
 rendering, and this index, which holds only what deciding feeds needs. A run that changes
 one post loads the index of every post, and the header of only those in feeds it writes.
-The index is plain tuples for `marshal`, which loads them several times faster than
-pickle loads dataclasses.
+The index is plain tuples for `marshal`, the fastest to load (see benchmarks/README.md,
+design notes); each tuple is an EntryRef's fields but its path, in their order.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ import contextlib
 import hashlib
 import marshal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from ..model import Entry, EntryRef, PostEntries, PostIndex, Problem
 from .gcpause import paused_gc
 
-_Row = tuple[str, float, float, tuple[str, ...], tuple[str, ...], int, bytes]
+_RefRow = tuple[str, float, float, tuple[str, ...], tuple[str, ...], int, bytes]
 
 
-def entry_print(entry: Entry, digest: str) -> bytes:
+def entry_fingerprint(entry: Entry, digest: str) -> bytes:
     """A hash of all a feed shows of the entry; with the same config, same hash → same output.
 
     The body is covered by the hash of the post file it comes from (`digest`). 128 bits:
@@ -35,12 +35,12 @@ def entry_print(entry: Entry, digest: str) -> bytes:
 
 def encode(entries: PostEntries | None, problems: tuple[Problem, ...], skipped: str | None, digest: str) -> bytes:
     """One post's index, as bytes for the cache."""
-    article: _Row | None = None
-    items: tuple[_Row, ...] = ()
+    article: _RefRow | None = None
+    items: tuple[_RefRow, ...] = ()
     if entries is not None:
-        article = _row(entries.article, digest)
+        article = _ref_row(entries.article, digest)
         # An article is its own only item: write it once.
-        items = tuple(article if e is entries.article else _row(e, digest) for e in entries.items)
+        items = tuple(article if e is entries.article else _ref_row(e, digest) for e in entries.items)
     shown = tuple((p.path, p.message, p.severity, p.line) for p in problems)
     return marshal.dumps((shown, skipped, article, items))
 
@@ -58,22 +58,21 @@ def decode(path: str, blob: bytes) -> PostIndex:
     return PostIndex(path, problems, skipped, ref, refs)
 
 
-def decode_many(rows: Iterable[tuple[str, bytes]], keep: Callable[[], None] | None = None) -> dict[str, PostIndex]:
+def decode_many(rows: Iterable[tuple[str, bytes]]) -> dict[str, PostIndex]:
     """Many posts' indexes by path; an unreadable row is left out, so that its file is read again.
 
-    The cyclic garbage collector is paused meanwhile: every object made here is kept, and
-    none is in a cycle, yet the collector walked the growing heap again and again for
-    nothing (at 100,000 posts, 60 % of the time of this loop). `keep`: see paused_gc.
+    The cyclic garbage collector is paused meanwhile: every object made here is kept, and none
+    is in a cycle (see gcpause.py).
     """
     indexes: dict[str, PostIndex] = {}
-    with paused_gc(keep):
+    with paused_gc():
         for path, blob in rows:
             with contextlib.suppress(ValueError, TypeError, EOFError):
                 indexes[path] = decode(path, blob)
     return indexes
 
 
-def _row(entry: Entry, digest: str) -> _Row:
+def _ref_row(entry: Entry, digest: str) -> _RefRow:
     return (
         entry.id,
         entry.sort_key[0],
@@ -81,12 +80,12 @@ def _row(entry: Entry, digest: str) -> _Row:
         entry.tags,
         entry.categories,
         entry.index,
-        entry_print(entry, digest),
+        entry_fingerprint(entry, digest),
     )
 
 
-def _ref(row: _Row, path: str) -> EntryRef:
-    entry_id, sort_time, updated_time, tags, categories, index, print_ = row
+def _ref(row: _RefRow, path: str) -> EntryRef:
+    entry_id, sort_time, updated_time, tags, categories, index, fingerprint = row
     return EntryRef(
         entry_id,
         sort_time,
@@ -96,5 +95,5 @@ def _ref(row: _Row, path: str) -> EntryRef:
         tuple(map(sys.intern, categories)),
         index,
         path,
-        print_,
+        fingerprint,
     )

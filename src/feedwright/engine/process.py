@@ -7,53 +7,24 @@ renamed) never imports Markdown, nh3 or lxml: they would cost more than all its 
 from __future__ import annotations
 
 import dataclasses
-import pickle
-import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from ..config import Config
-from ..markup import MarkdownRenderer, to_html
+from ..markup import MarkdownRenderer
 from ..model import Entry, Post, PostEntries, Problem
+from ..pipeline import post_entries
 from ..read import read_post, shown_path
-from ..split.article import article_entry, split_post, wants_split
+from ..split.article import article_entry, wants_split
 from . import index
-from .cache import BodyReader, PackedBody, dumps, pack_bodies
+from .cache import BodyReader
+from .records import Body, PostRow, pack, pack_bodies, unpack
 from .scan import file_digest
-from .workers import worker_pool
+from .workers import Batching, run_batches
 
-# Below this many posts to process, starting worker processes costs more than it saves.
-PARALLEL_MIN = 48
-
-
-@dataclass(frozen=True)
-class PostRow:
-    """One file read, marked up and split, in the form the cache keeps it (made in the worker).
-
-    The main process only stores these bytes and plans from `ref`; making them here spreads
-    the pickling and compression over the workers, and what crosses the pipe is a few
-    compact blobs instead of every entry with its HTML.
-    """
-
-    path: str
-    digest: str
-    ref: bytes  # index.encode: what planning needs
-    header: bytes  # the entries without their text (None pickled when the file has none)
-    bodies: list[PackedBody]
-    # An article whose Markdown was left for later (no bodies yet, see process_file): the Post itself,
-    # pickled and compressed, so that rendering it later needs no second read and parse of the file.
-    saved: bytes = b""
-    # "draft" or "future": the post is left out, and has no entries.
-    skipped: str | None = None
-    # False when the post was rejected or skipped.
-    has_entries: bool = False
-
-
-def process_post(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
-    html = to_html(renderer, post.body, post.permalink, config.sanitize)
-    return split_post(post, html, config)
+# Posts to read or render: below 48, worker processes cost more than they save.
+POST_BATCHES = Batching(least=48, per_worker=8, smallest=8, largest=64)
 
 
 def process_file(
@@ -62,30 +33,30 @@ def process_file(
     """Read, mark up and split one file; with `defer`, an unsplit post's Markdown is left for later.
 
     Which feeds hold an article follows from its front matter alone, so its Markdown need
-    only be rendered when a feed that holds it is written (38 % of the articles of the 10k
-    benchmark site are in no feed at all). A digest is always split now: its items, and
-    so its tags, come from its text.
+    only be rendered when a feed that holds it is written (many articles are in no feed: see
+    benchmarks/README.md, design notes). A digest is always split now: its items, and so its
+    tags, come from its text.
     """
     result = read_post(path, config, now, display=shown_path(path, cwd))
     digest = result.digest or file_digest(str(path))
     if result.post is None:
-        return _row(str(path), digest, None, result.problems, result.skipped)
+        return _post_row(str(path), digest, None, result.problems, result.skipped)
     if defer and not wants_split(result.post, config):
         article = article_entry(result.post, "")
-        saved = zlib.compress(pickle.dumps(result.post, pickle.HIGHEST_PROTOCOL), 1)
-        row = _row(str(path), digest, PostEntries(article, (article,)), result.problems, None)
+        saved = pack(result.post)
+        row = _post_row(str(path), digest, PostEntries(article, (article,)), result.problems, None)
         return dataclasses.replace(row, bodies=[], saved=saved)
-    entries = process_post(result.post, config, renderer)
-    return _row(str(path), digest, entries, (*result.problems, *entries.problems), None)
+    entries = post_entries(result.post, config, renderer)
+    return _post_row(str(path), digest, entries, (*result.problems, *entries.problems), None)
 
 
-def _row(
+def _post_row(
     path: str, digest: str, entries: PostEntries | None, problems: tuple[Problem, ...], skipped: str | None
 ) -> PostRow:
     ref = index.encode(entries, problems, skipped, digest)
     if entries is None:
-        return PostRow(path, digest, ref, dumps(None), [], skipped=skipped)
-    return PostRow(path, digest, ref, dumps(_headless(entries)), pack_bodies(entries), has_entries=True)
+        return PostRow(path, digest, ref, pack(None), [], skipped=skipped)
+    return PostRow(path, digest, ref, pack(_headless(entries)), pack_bodies(entries), has_entries=True)
 
 
 def _headless(entries: PostEntries) -> PostEntries:
@@ -99,7 +70,7 @@ def _strip(entry: Entry) -> Entry:
     return dataclasses.replace(entry, summary="", content_html="")
 
 
-def _rows(paths: list[str], config: Config, now: datetime, defer: bool) -> Iterator[PostRow]:
+def _read_rows(paths: list[str], config: Config, now: datetime, defer: bool) -> Iterator[PostRow]:
     """Each file in turn, as soon as it is done; one Markdown instance serves them all."""
     renderer = MarkdownRenderer()
     cwd = Path.cwd().resolve()
@@ -107,38 +78,31 @@ def _rows(paths: list[str], config: Config, now: datetime, defer: bool) -> Itera
         yield process_file(Path(p), config, now, renderer, defer, cwd)
 
 
-def _work(job: tuple[list[str], Config, datetime, bool]) -> list[PostRow]:
-    """One batch in a worker process."""
-    return list(_rows(*job))
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _process_batch(paths: list[str], context: tuple[Config, datetime, bool]) -> list[PostRow]:
+    """In a worker: read, mark up and split a batch of files."""
+    return list(_read_rows(paths, *context))
 
 
 def process_all(paths: list[str], config: Config, now: datetime, jobs: int, defer: bool = False) -> Iterator[PostRow]:
     """Process posts, in worker processes when there are enough; results in input order."""
-    if jobs <= 1 or len(paths) < PARALLEL_MIN:
+    if not POST_BATCHES.wanted(len(paths), jobs):
         # One row at a time: a whole site's rows (their HTML included) must never be held at once.
-        yield from _rows(paths, config, now, defer)
+        yield from _read_rows(paths, config, now, defer)
         return
-    size = max(8, min(64, len(paths) // (jobs * 8) or 8))
-    with worker_pool(jobs) as pool:
-        for batch in pool.map(_work, ((chunk, config, now, defer) for chunk in _chunks(paths, size))):
-            yield from batch
+    for batch in run_batches(_process_batch, paths, (config, now, defer), jobs, POST_BATCHES):
+        yield from batch
 
 
-def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) -> list[PackedBody] | None:
+def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) -> list[Body] | None:
     if not blob:
         return None
-    post = pickle.loads(zlib.decompress(blob))
-    return pack_bodies(process_post(post, config, renderer)) if isinstance(post, Post) else None
+    post = unpack(blob)
+    return pack_bodies(post_entries(post, config, renderer)) if isinstance(post, Post) else None
 
 
-def _render_saved(job: tuple[list[str], Config, str]) -> list[tuple[str, list[PackedBody] | None]]:
+def _render_saved_batch(paths: list[str], context: tuple[Config, str]) -> list[tuple[str, list[Body] | None]]:
     """In a worker: render a batch of saved posts, read from the cache file."""
-    paths, config, cache_file = job
+    config, cache_file = context
     reader = BodyReader(Path(cache_file))
     renderer = MarkdownRenderer()
     try:
@@ -149,17 +113,15 @@ def _render_saved(job: tuple[list[str], Config, str]) -> list[tuple[str, list[Pa
 
 def render_saved(
     paths: list[str], config: Config, jobs: int, cache_file: Path | None, saved: Callable[[str], bytes | None]
-) -> Iterator[tuple[str, list[PackedBody] | None]]:
+) -> Iterator[tuple[str, list[Body] | None]]:
     """The bodies of deferred posts, rendered from the Posts saved in the cache; None where none is saved.
 
     Workers read the cache file themselves; without one on disk, the work stays here.
     """
-    if jobs <= 1 or cache_file is None or len(paths) < PARALLEL_MIN:
+    if cache_file is None or not POST_BATCHES.wanted(len(paths), jobs):
         renderer = MarkdownRenderer()
         for p in paths:
             yield p, _render_one(saved(p), config, renderer)
         return
-    size = max(8, min(64, len(paths) // (jobs * 8) or 8))
-    with worker_pool(jobs) as pool:
-        for batch in pool.map(_render_saved, ((chunk, config, str(cache_file)) for chunk in _chunks(paths, size))):
-            yield from batch
+    for batch in run_batches(_render_saved_batch, paths, (config, str(cache_file)), jobs, POST_BATCHES):
+        yield from batch

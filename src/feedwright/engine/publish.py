@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -21,12 +21,13 @@ from ..config import Config
 from ..model import Entry, EntryRef, FeedSpec, PostEntries
 from ..render import render_formats
 from ..render.urls import ARCHIVE_FORMATS, feed_file
-from ..write.output import BatchWriter
+from ..write.atomic import BatchWriter
 from .cache import BodyReader
-from .workers import worker_pool
+from .workers import Batching, run_batches
 
-# Below this many feeds to render, worker processes cost more than they save.
-PARALLEL_MIN = 64
+# Feeds to render: below 64, worker processes cost more than they save. Big feeds (site, archives)
+# come first in the plan, so batches of similar work spread them out, and tag feeds go in chunks.
+FEED_BATCHES = Batching(least=64, per_worker=4, smallest=16, largest=256)
 
 
 class EntrySource(Protocol):
@@ -44,6 +45,7 @@ class RenderTally:
     rendered: int = 0
     written: int = 0
     unchanged: int = 0
+    headers_read: int = 0
     changed_urls: list[str] = field(default_factory=list)
 
 
@@ -61,7 +63,7 @@ def feed_fingerprint(spec: FeedSpec[EntryRef], config_fp: str) -> str:
     h = hashlib.sha256()
     h.update(repr((config_fp, spec.path, spec.kind, spec.title, spec.description, spec.total, spec.links)).encode())
     for e in spec.entries:
-        h.update(e.print)
+        h.update(e.fingerprint)
     return h.hexdigest()
 
 
@@ -71,6 +73,8 @@ class Entries:
     def __init__(self, source: EntrySource) -> None:
         self._source = source
         self._headers: dict[str, PostEntries] = {}
+        # How many headers were read from the source, for the build report.
+        self.headers_read = 0
 
     def full(self, ref: EntryRef) -> Entry:
         header = self._headers.get(ref.path)
@@ -78,6 +82,7 @@ class Entries:
             if len(self._headers) > 5000:
                 self._headers.clear()
             found = self._source.header(ref.path)
+            self.headers_read += 1
             if not isinstance(found, PostEntries):
                 raise LookupError(f"{ref.path}: not in the cache")
             header = self._headers[ref.path] = found
@@ -119,27 +124,24 @@ def _render_into(
 
 
 def _render_batch(
-    job: tuple[list[FeedSpec[EntryRef]], Config, str, str],
-) -> tuple[list[tuple[str, bool, str]], list[tuple[str, Path]]]:
-    """In a worker: render a batch of feeds, reading entries from the cache; hand back the staged files."""
-    specs, config, cache_file, out_dir = job
+    specs: list[FeedSpec[EntryRef]], context: tuple[Config, str, str]
+) -> tuple[list[tuple[str, bool, str]], list[tuple[str, Path]], int]:
+    """In a worker: render a batch of feeds, reading entries from the cache.
+
+    Hands back each file's result, the staged files and how many headers were read.
+    """
+    config, cache_file, out_dir = context
     reader = BodyReader(Path(cache_file))
     writer = BatchWriter(Path(out_dir))
+    entries = Entries(reader)
     try:
-        results = _render_into(specs, config, Entries(reader), writer)
-        return results, writer.take()
+        results = _render_into(specs, config, entries, writer)
+        return results, writer.take(), entries.headers_read
     except BaseException:
         writer.discard()
         raise
     finally:
         reader.close()
-
-
-def _batches(specs: list[FeedSpec[EntryRef]], jobs: int) -> Iterator[list[FeedSpec[EntryRef]]]:
-    """Batches of similar work: big feeds (site, archives) spread out, tag feeds in chunks."""
-    size = max(16, min(256, len(specs) // (jobs * 4) or 16))
-    for start in range(0, len(specs), size):
-        yield specs[start : start + size]
 
 
 def render_stale(
@@ -157,22 +159,23 @@ def render_stale(
     """
     tally = RenderTally(rendered=len(stale))
     results: list[tuple[str, bool, str]] = []
-    if jobs > 1 and cache_file is not None and len(stale) >= PARALLEL_MIN:
+    if cache_file is not None and FEED_BATCHES.wanted(len(stale), jobs):
         done = 0
-        with worker_pool(jobs) as pool:
-            jobs_iter = ((batch, config, str(cache_file), str(writer.out_dir)) for batch in _batches(stale, jobs))
-            for batch_results, staged in pool.map(_render_batch, jobs_iter):
-                writer.adopt(staged)
-                results.extend(batch_results)
-                done += len({name.rsplit("/", 1)[0] for name, _, _ in batch_results})
-                if progress is not None:
-                    progress("feeds", min(done, len(stale)), len(stale))
+        context = (config, str(cache_file), str(writer.out_dir))
+        for batch_results, staged, headers_read in run_batches(_render_batch, stale, context, jobs, FEED_BATCHES):
+            writer.adopt(staged)
+            tally.headers_read += headers_read
+            results.extend(batch_results)
+            done += len({name.rsplit("/", 1)[0] for name, _, _ in batch_results})
+            if progress is not None:
+                progress("feeds", min(done, len(stale)), len(stale))
     else:
         entries = Entries(source)
         for done, spec in enumerate(stale, 1):
             results.extend(_render_into([spec], config, entries, writer))
             if progress is not None:
                 progress("feeds", done, len(stale))
+        tally.headers_read = entries.headers_read
     for _, written, url in results:
         if written:
             tally.written += 1

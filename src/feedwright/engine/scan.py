@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..config import Config
 from ..model import Problem
 from ..read import walk_posts
-from .cache import FileStamp
+from .records import FileStamp, KnownFile
 
 
 def scan(config: Config) -> tuple[dict[str, FileStamp], list[Problem]]:
@@ -44,15 +44,15 @@ class Changes:
     gone: list[str] = field(default_factory=list)
 
 
-def compare(stamps: dict[str, FileStamp], known: dict[str, tuple[int, int, str]]) -> Changes:
+def compare(stamps: dict[str, FileStamp], known: dict[str, KnownFile]) -> Changes:
     """Sort the files into unchanged, touched, changed and gone; reads only files whose stat moved."""
     changes = Changes()
     for key, stamp in stamps.items():
         cached = known.get(key)
-        if cached is not None and cached[:2] == (stamp.size, stamp.mtime_ns):
-            changes.digests[key] = cached[2]
-        elif cached is not None and cached[0] == stamp.size and file_digest(key) == cached[2]:
-            changes.digests[key] = cached[2]
+        if cached is not None and (cached.size, cached.mtime_ns) == (stamp.size, stamp.mtime_ns):
+            changes.digests[key] = cached.digest
+        elif cached is not None and cached.size == stamp.size and file_digest(key) == cached.digest:
+            changes.digests[key] = cached.digest
             changes.touched.append(stamp)
         else:
             changes.todo.append(key)

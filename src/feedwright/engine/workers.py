@@ -1,4 +1,4 @@
-"""Worker processes that die with the build that started them."""
+"""Worker processes that die with the build that started them, and the one way work is batched for them."""
 
 from __future__ import annotations
 
@@ -7,11 +7,53 @@ import ctypes.util
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import repeat
+from typing import TypeVar
 
 _PR_SET_PDEATHSIG = 1
+
+T = TypeVar("T")
+C = TypeVar("C")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Batching:
+    """How a list of work is cut into batches for worker processes.
+
+    A batch's size aims at `per_worker` batches for each worker, within [smallest, largest]:
+    small enough that the workers finish together, large enough that each batch pays for
+    its trip through the pipe.
+    """
+
+    # Fewer items than this: starting worker processes would cost more than it saves.
+    least: int
+    per_worker: int
+    smallest: int
+    largest: int
+
+    def wanted(self, count: int, jobs: int) -> bool:
+        return jobs > 1 and count >= self.least
+
+    def size(self, count: int, jobs: int) -> int:
+        return max(self.smallest, min(self.largest, count // (jobs * self.per_worker)))
+
+
+def run_batches(
+    task: Callable[[list[T], C], R], items: Sequence[T], context: C, jobs: int, batching: Batching
+) -> Iterator[R]:
+    """`task(batch, context)` for each batch of `items`, in `jobs` worker processes; results in order.
+
+    `task` must be a module-level function, and `context` picklable: both go to the workers.
+    """
+    size = batching.size(len(items), jobs)
+    batches = (list(items[start : start + size]) for start in range(0, len(items), size))
+    with worker_pool(jobs) as pool:
+        yield from pool.map(task, batches, repeat(context))
 
 
 def _die_with_parent(parent: int) -> None:

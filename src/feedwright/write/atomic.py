@@ -1,37 +1,14 @@
-"""Bytes → files: atomic write-if-changed, the build lock, leftovers of killed runs."""
+"""Bytes → files: atomic write-if-changed, batches published with one sync, leftovers of killed runs."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 TMP_MARK = ".fw-tmp-"
-LOCK_NAME = ".feedwright.lock"
-_STAGE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-
-
-class LockBusy(Exception):
-    """Another build holds the output folder's lock."""
-
-
-@contextlib.contextmanager
-def build_lock(out_dir: Path, timeout: float) -> Iterator[None]:
-    """Hold the output folder's lock; the OS drops it when the holder dies, so it never goes stale."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(out_dir / LOCK_NAME), timeout=timeout)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise LockBusy(f"{out_dir}: another feedwright build holds the lock; waited {timeout:g} s") from None
-    try:
-        yield
-    finally:
-        lock.release()
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def safe_target(out_dir: Path, relative: str) -> Path:
@@ -79,7 +56,7 @@ def atomic_write(target: Path, data: bytes) -> bool:
     over the old file, so a reader or a crash only ever sees the old or the new file.
     An unchanged file is not touched, so its mtime (and readers' 304s) survive.
     """
-    tmp = _stage(target, data, durable=True)
+    tmp = _write_temp(target, data, durable=True)
     if tmp is None:
         return False
     try:
@@ -92,7 +69,7 @@ def atomic_write(target: Path, data: bytes) -> bool:
     return True
 
 
-def _stage(target: Path, data: bytes, durable: bool, folder_exists: bool = False) -> str | None:
+def _write_temp(target: Path, data: bytes, durable: bool, folder_exists: bool = False) -> str | None:
     """Write `data` to a hidden temporary file beside `target`; None when `target` already holds it."""
     try:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
@@ -102,12 +79,12 @@ def _stage(target: Path, data: bytes, durable: bool, folder_exists: bool = False
     if not folder_exists:
         target.parent.mkdir(parents=True, exist_ok=True)
     # The build holds the output folder's lock and removes a killed run's leftovers first, so a
-    # name made from the target and this process meets no other run's file; mkstemp's random name
-    # nearly doubles the cost of the open. Whatever is there already (the same target staged twice,
-    # a link) is never opened: O_EXCL refuses it, and a random name is taken instead.
+    # name made from the target and this process meets no other run's file, and is cheaper to open
+    # than mkstemp's (see benchmarks/README.md, design notes). Whatever is there already (the same
+    # target staged twice, a link) is never opened: O_EXCL refuses it, and a random name is taken instead.
     tmp = os.path.join(target.parent, f".{target.name.lstrip('.')}{TMP_MARK}{os.getpid()}")
     try:
-        fd = os.open(tmp, _STAGE_FLAGS, 0o600)
+        fd = os.open(tmp, _TEMP_FLAGS, 0o600)
     except FileExistsError:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name.lstrip('.')}{TMP_MARK}", dir=target.parent)
     try:
@@ -172,8 +149,8 @@ class BatchWriter:
     Changed files are first written to temporary files beside their targets; `commit`
     then makes all of them durable with one sync, renames each over its target, and
     syncs again so the renames last. A crash at any point leaves every target either
-    the old complete file or the new complete one; fsync per file costs tens of
-    seconds on a site with thousands of tag feeds.
+    the old complete file or the new complete one; an fsync per file is far slower on a
+    site with thousands of tag feeds.
     """
 
     def __init__(self, out_dir: Path) -> None:
@@ -193,7 +170,7 @@ class BatchWriter:
             if self._root is None:
                 self._root = self.out_dir.resolve()
             _check_folder(self.out_dir, self._root, folder, relative)
-        tmp = _stage(target, data, durable=False, folder_exists=ready)
+        tmp = _write_temp(target, data, durable=False, folder_exists=ready)
         self._ready.add(folder)
         if tmp is None:
             return False
