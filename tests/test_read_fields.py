@@ -318,3 +318,28 @@ def test_an_impossible_date_is_reported_as_such(folder: Path, config: Config) ->
     result = read(folder, config, front(date="2023-02-29"))
     assert result.post is None
     assert any("'date': '2023-02-29' is not a valid date" in m for m in messages(result, "error"))
+
+
+# --- how many tags ---------------------------------------------------------------------------------
+
+
+def test_tags_past_the_limit_are_dropped_with_one_warning(make_config: Callable[..., Config], folder: Path) -> None:
+    config = make_config(folder, limits={"tags_per_post": 5})
+    many = "[" + ", ".join(f"tag{n}" for n in range(1000)) + "]"
+    result = read(folder, config, front(tags=many, categories="[a, b, c, d, e, f]"))
+    assert result.post is not None
+    assert result.post.tags == ("tag0", "tag1", "tag2", "tag3", "tag4")
+    assert result.post.categories == ("a", "b", "c", "d", "e")
+    warnings = messages(result, "warning")
+    assert len(warnings) == 2 and "1000 tags, more than limits.tags_per_post (5)" in warnings[0]
+
+
+def test_a_thousand_tags_cost_a_hundred_feeds(make_config: Callable[..., Config], folder: Path, tmp_path: Path) -> None:
+    from feedwright.engine.build import BuildOptions, run_build
+
+    many = "[" + ", ".join(f"tag{n}" for n in range(1000)) + "]"
+    (folder / "post.md").write_text(front(tags=many), encoding="utf-8")
+    config = make_config(folder)
+    report = run_build(config, BuildOptions(now=NOW, jobs=1))
+    assert len(list((config.output_dir() / "tags").iterdir())) == config.limits.tags_per_post == 100
+    assert [p.severity for p in report.problems] == ["warning"]

@@ -53,6 +53,8 @@ class LimitsConfig:
     max_post_bytes: int = 5_000_000
     # Seconds one post's Markdown may take to render (0: no limit).
     render_seconds: float = 10.0
+    # Tags (and categories) kept per post; each is a feed set of its own.
+    tags_per_post: int = 100
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,7 @@ def _validate(config: Config, source: str) -> None:
             raise ConfigError(f"{source}: 'formats' has unknown format {_kind(fmt)} (use {', '.join(FORMATS)})")
     if not config.formats:
         raise ConfigError(f"{source}: 'formats' must name at least one of {', '.join(FORMATS)}")
-    for name in ("site", "articles", "tag", "category", "max_post_bytes"):
+    for name in ("site", "articles", "tag", "category", "max_post_bytes", "tags_per_post"):
         if getattr(config.limits, name) < 1:
             raise ConfigError(f"{source}: 'limits.{name}' must be at least 1")
     if not 1 <= config.split.heading_level <= 6:

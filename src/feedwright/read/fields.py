@@ -105,8 +105,9 @@ def to_post(
     if published > now and not config.include_future:
         return None, "future"
 
-    tags = _names(meta, keys.tags, shown, problems)
-    categories = _names(meta, keys.categories, shown, problems)
+    limit = config.limits.tags_per_post
+    tags = _at_most(_names(meta, keys.tags, shown, problems), limit, "tags", shown, problems)
+    categories = _at_most(_names(meta, keys.categories, shown, problems), limit, "categories", shown, problems)
     authors = _authors(meta, keys.authors, config, shown, problems)
 
     slug_key, slug_raw = _first(meta, keys.slug)
@@ -247,6 +248,20 @@ def _names(meta: dict[str, Any], keys: tuple[str, ...], shown: str, problems: li
             seen.add(name.casefold())
             out.append(name[:200])
     return tuple(out)
+
+
+def _at_most(names: tuple[str, ...], limit: int, field: str, shown: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The first `limit` names: each one is a feed set of its own, and thousands make one post cost minutes."""
+    if len(names) <= limit:
+        return names
+    problems.append(
+        Problem(
+            shown,
+            f"{len(names)} {field}, more than limits.tags_per_post ({limit}); the first {limit} are kept",
+            "warning",
+        )
+    )
+    return names[:limit]
 
 
 def _authors(
