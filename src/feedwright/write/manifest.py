@@ -7,6 +7,7 @@ ids all changed is reported (plan/idguard.py).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ..model import Problem
@@ -14,6 +15,10 @@ from ..plan.idguard import Published, read_published
 from .atomic import atomic_write, remove_feed_files
 
 MANIFEST = ".feedwright-manifest.json"
+
+# A post file whose name is not UTF-8 reaches the site ids with lone surrogates, which UTF-8 cannot
+# encode; written as JSON's \u escapes, json.loads gives them back.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def settle_manifest(out_dir: Path, files: list[str], site_ids: Published, prune: bool) -> Problem | None:
@@ -36,7 +41,8 @@ def settle_manifest(out_dir: Path, files: list[str], site_ids: Published, prune:
             "warning",
         )
     data = {"files": sorted({*files, *kept}), "site_ids": site_ids}
-    manifest = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    manifest = _SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=1))
+    manifest += "\n"
     atomic_write(out_dir / MANIFEST, manifest.encode("utf-8"))
     return warning
 
