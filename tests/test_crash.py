@@ -320,7 +320,8 @@ def crash_log(corpus: Corpus) -> CrashLog:
     # into no-ops that leave stale feeds, and the kills would prove little. The timed run (B → A)
     # gives the build's duration and the moment it starts writing.
     _switch(posts, corpus.versions["B"])
-    _build(config, NO_CACHE)
+    # The output folder is a copy of ref-A's, whose manifest names ref-A's config: this one takes it over.
+    _build(config, NO_CACHE, "--force")
     _switch(posts, corpus.versions["A"])
     changing = [rel for rel, data in corpus.refs["A"].items() if corpus.refs["B"][rel] != data]
     log.duration, log.first_write = _timed_run(config, out, changing, NO_CACHE)

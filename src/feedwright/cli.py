@@ -18,6 +18,7 @@ from . import __version__
 from .config import Config, ConfigError, check_folders, load_config
 from .dates import isoformat
 from .engine.build import BuildOptions, run_build
+from .engine.guard import BuildRefused
 from .model import Entry, Problem
 from .read import read_post
 from .write.lock import LockBusy
@@ -81,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", action="store_true", help="ignore and rebuild the cache")
     build.add_argument("--strict", action="store_true", help="exit 1 when any post was rejected")
     build.add_argument("--prune", action="store_true", help="delete feeds whose tag or category has gone")
+    build.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="publish even when the posts folder is missing, cannot be listed or yields no posts",
+    )
+    build.add_argument("--force", action="store_true", help="publish into an output folder another config owns")
     build.add_argument("--ping", action="store_true", help="tell the WebSub hub (websub.hub) which feeds changed")
     loud = build.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print only problems")
@@ -154,9 +161,21 @@ def _build(args: argparse.Namespace, config: Config) -> int:
         from .progress import ProgressBars  # tqdm loads only for a person at a terminal
 
         bars = ProgressBars()
-    options = BuildOptions(strict=args.strict, prune=args.prune, no_cache=args.no_cache, jobs=args.jobs, progress=bars)
+    options = BuildOptions(
+        strict=args.strict,
+        prune=args.prune,
+        no_cache=args.no_cache,
+        allow_empty=args.allow_empty,
+        force=args.force,
+        owner=str(args.config.resolve()),
+        jobs=args.jobs,
+        progress=bars,
+    )
     try:
         report = run_build(config, options)
+    except BuildRefused as exc:
+        print(exc.problem.format(), file=sys.stderr)
+        return exc.exit_code
     except OSError as exc:
         print(f"{exc.filename or config.output_dir()}: error: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -23,9 +23,10 @@ from ..model import EntryRef, FeedSpec, PostIndex, Problem
 from ..plan.idguard import Published, id_change_warning, published_ids
 from ..write.atomic import BatchWriter, remove_leftovers
 from ..write.lock import build_lock
-from ..write.manifest import read_site_ids, settle_manifest
+from ..write.manifest import Manifest, Publication, load_manifest, settle_manifest
 from .cache import Cache
 from .gcpause import kept_out_of_sight, paused_gc
+from .guard import check_owner, check_posts, check_walk, damaged
 from .lifecycle import KeptReport, Lifecycle
 from .records import FileStamp
 from .scan import Changes, compare, scan
@@ -36,6 +37,12 @@ class BuildOptions:
     strict: bool = False
     prune: bool = False
     no_cache: bool = False
+    # Publish even when the posts folder is missing, cannot be listed or yields no posts (guard.py).
+    allow_empty: bool = False
+    # Publish into an output folder that another config owns, taking it over.
+    force: bool = False
+    # The config file's resolved path: who owns the output folder (None: no owner is checked or set).
+    owner: str | None = None
     jobs: int = 0
     now: datetime | None = None
     # Told (stage, done, total) as work advances; the CLI draws a progress bar with it.
@@ -103,6 +110,8 @@ class _Run:
     jobs: int
     out_dir: Path
     lifecycle: Lifecycle
+    # What the last build published (write/manifest.py).
+    manifest: Manifest
 
 
 def config_fingerprint(config: Config) -> str:
@@ -123,11 +132,13 @@ def run_build(config: Config, options: BuildOptions) -> BuildReport:
     report = BuildReport()
     out_dir = config.output_dir()
     with build_lock(out_dir, config.lock_timeout):
+        manifest = load_manifest(out_dir)
+        check_owner(manifest, options.owner, options.force, str(out_dir))
         config_fp = config_fingerprint(config)
         cache = _open_cache(config, config_fp, options, report)
         now = options.now or datetime.now(UTC)
         jobs = options.jobs or os.cpu_count() or 1
-        run = _Run(config, options, report, cache, config_fp, now, jobs, out_dir, Lifecycle(cache))
+        run = _Run(config, options, report, cache, config_fp, now, jobs, out_dir, Lifecycle(cache), manifest)
         try:
             with kept_out_of_sight() as keep:
                 _build(run, keep)
@@ -143,6 +154,9 @@ def _build(run: _Run, keep: Callable[[], None]) -> None:
     out of its sight (gcpause.py)."""
     with paused_gc(keep):
         stamps, walk_problems = scan(run.config)
+        check_walk(walk_problems, run.options.allow_empty)
+        # Before the cache forgets every post it holds: a folder unmounted leaves nothing to compare.
+        check_posts(run.manifest, len(stamps), run.options.allow_empty, str(run.config.posts_dir()))
         snapshot = _snapshot(run.config_fp, stamps, run.options)
         if _replay(run, run.lifecycle.replayable(snapshot)):
             return
@@ -163,12 +177,14 @@ def _build(run: _Run, keep: Callable[[], None]) -> None:
         specs = _plan(results, run.config, run.report)
         if specs is None:
             return
+        check_posts(run.manifest, run.report.posts_read, run.options.allow_empty, str(run.config.posts_dir()))
         site_ids = _check_site_ids(run, specs)
         stale, fingerprints = _stale_feeds(run, specs)
     _fill_bodies(run, stale)
     pages_fingerprint = _pages_fingerprint(specs, run.config_fp)
     previous_pages = run.lifecycle.start_publishing({spec.path for spec in stale})
-    files = _publish(run, specs, stale, previous_pages == pages_fingerprint)
+    same_pages = previous_pages == pages_fingerprint and not damaged(str(run.out_dir), _PAGES, run.manifest.stamps)
+    files = _publish(run, specs, stale, same_pages)
     _settle_manifest(run, files, site_ids)
     # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
     waiting = any(r.skipped == "future" for r in results)
@@ -197,12 +213,16 @@ def _open_cache(config: Config, config_fp: str, options: BuildOptions, report: B
 def _replay(run: _Run, kept: KeptReport | None) -> bool:
     """A run over the same posts and config as the last one: report what it reported, touch nothing.
 
-    Every output file must still be there; one deleted by hand makes this a full run again.
+    Every output file must still be what was published (the manifest's size and modification
+    time): one deleted, truncated or overwritten makes this a full run, which writes it again.
     """
-    if kept is None or set(kept.counts) != set(_COUNTED):
+    if kept is None or set(kept.counts) != set(_COUNTED) or run.manifest.stamps is None:
         return False
-    folder = f"{run.out_dir}{os.sep}"
-    if not all(os.path.isfile(folder + name) for name in kept.files):
+    if run.options.owner is not None and run.manifest.owner != run.options.owner:
+        # A folder taken over with --force, or a manifest from before owners were recorded: a full
+        # run records the owner.
+        return False
+    if damaged(str(run.out_dir), kept.files, run.manifest.stamps):
         return False
     run.report.problems.extend(kept.problems)
     for name in _COUNTED:
@@ -274,7 +294,7 @@ def _plan(results: list[PostIndex], config: Config, report: BuildReport) -> list
 def _check_site_ids(run: _Run, specs: list[FeedSpec[EntryRef]]) -> Published:
     """The site feed's ids; a warning when most of them changed since the last build."""
     site_ids = published_ids(specs)
-    warning = id_change_warning(read_site_ids(run.out_dir), site_ids, run.config.base_url, str(run.out_dir))
+    warning = id_change_warning(run.manifest.site_ids, site_ids, run.config.base_url, str(run.out_dir))
     if warning is not None:
         run.report.problems.append(warning)
     return site_ids
@@ -282,9 +302,14 @@ def _check_site_ids(run: _Run, specs: list[FeedSpec[EntryRef]]) -> Published:
 
 def _stale_feeds(run: _Run, specs: list[FeedSpec[EntryRef]]) -> tuple[list[FeedSpec[EntryRef]], dict[str, str]]:
     """The feeds to render, and every feed's fingerprint."""
-    from .publish import stale_feeds
+    from .publish import feed_files, stale_feeds
 
     previous = run.cache.feed_fingerprints()
+    # A feed with a file that is not what was published is rendered and written again.
+    names = {spec.path: feed_files(spec, run.config) for spec in specs if spec.path in previous}
+    bad = damaged(str(run.out_dir), (n for files in names.values() for n in files), run.manifest.stamps)
+    if bad:
+        previous = {path: fp for path, fp in previous.items() if bad.isdisjoint(names.get(path, ()))}
     stale, fingerprints, run.report.files_unchanged = stale_feeds(
         specs, run.config, run.config_fp, previous, run.out_dir
     )
@@ -341,9 +366,9 @@ def _publish(
 
 
 def _settle_manifest(run: _Run, files: list[str], site_ids: Published) -> None:
-    kept_warning = settle_manifest(run.out_dir, files, site_ids, run.options.prune)
-    if kept_warning is not None:
-        run.report.problems.append(kept_warning)
+    report, options = run.report, run.options
+    now = Publication(files, site_ids, options.owner, report.posts_read, report.entries)
+    report.problems.extend(settle_manifest(run.out_dir, now, run.manifest, options.prune, options.allow_empty))
 
 
 def _pages_fingerprint(specs: list[FeedSpec[EntryRef]], config_fp: str) -> str:
@@ -355,6 +380,9 @@ def _pages_fingerprint(specs: list[FeedSpec[EntryRef]], config_fp: str) -> str:
     return hashlib.sha256(repr((config_fp, shown)).encode()).hexdigest()
 
 
+# The pages every build publishes beside the feeds.
+_PAGES = ("index.html", "feeds.opml")
+
 # The counts a replayed run reports as the run it replays did.
 _COUNTED = ("posts_found", "posts_read", "posts_rejected", "posts_skipped", "entries", "feeds")
 
@@ -365,7 +393,7 @@ def _counts(report: BuildReport) -> dict[str, int]:
 
 def _snapshot(config_fp: str, stamps: dict[str, FileStamp], options: BuildOptions) -> str:
     """What a build's output depends on, short of reading the posts: config and every file's stat."""
-    h = hashlib.sha256(repr((config_fp, options.prune)).encode())
+    h = hashlib.sha256(repr((config_fp, options.prune, options.allow_empty)).encode())
     for key in sorted(stamps):
         stamp = stamps[key]
         h.update(f"{key}\0{stamp.size}\0{stamp.mtime_ns}\n".encode("utf-8", "surrogatepass"))
@@ -373,5 +401,5 @@ def _snapshot(config_fp: str, stamps: dict[str, FileStamp], options: BuildOption
 
 
 def _finish_mark(options: BuildOptions) -> str:
-    # --prune shapes output too, and is no part of the config the cache is keyed by.
-    return f"prune={options.prune}"
+    # --prune and --allow-empty shape output too, and are no part of the config the cache is keyed by.
+    return f"prune={options.prune} allow_empty={options.allow_empty}"

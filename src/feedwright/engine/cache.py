@@ -8,11 +8,30 @@ work, never change output, because every row is keyed by what produced it.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .records import SCHEMA, Body, FileStamp, KnownFile, PostRow, unpack, unpack_text
+
+
+def _key(path: str) -> str | bytes:
+    """A post's path as the cache stores it: text, or its file system bytes when it is not UTF-8.
+
+    A file name the file system allows but UTF-8 cannot spell (`caf\\xe9.md`) reaches Python with
+    lone surrogates, which SQLite's text cannot hold; such a path is kept as a BLOB instead, and
+    every other path stays text, as caches already hold it.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
+
+
+def _path(key: str | bytes) -> str:
+    return key if isinstance(key, str) else os.fsdecode(key)
 
 
 class Cache:
@@ -84,12 +103,13 @@ class Cache:
     def known_files(self) -> dict[str, KnownFile]:
         """Every cached file by path: its stat and hash as last seen."""
         rows = self._db.execute("SELECT path, size, mtime_ns, digest FROM posts")
-        return {p: KnownFile(s, m, d) for p, s, m, d in rows}
+        return {_path(p): KnownFile(s, m, d) for p, s, m, d in rows}
 
     def load_index(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         """The cached index (see index.py) of these files, one by one: never all the blobs at once."""
         wanted = set(paths)
-        for path, blob in self._db.execute("SELECT path, ref FROM refs"):
+        for key, blob in self._db.execute("SELECT path, ref FROM refs"):
+            path = _path(key)
             if path in wanted:
                 yield path, blob
 
@@ -100,38 +120,41 @@ class Cache:
     def restamp(self, stamp: FileStamp) -> None:
         """A touched but unchanged file: remember its new stat so the next run need not read it."""
         self._db.execute(
-            "UPDATE posts SET size = ?, mtime_ns = ? WHERE path = ?", (stamp.size, stamp.mtime_ns, stamp.path)
+            "UPDATE posts SET size = ?, mtime_ns = ? WHERE path = ?", (stamp.size, stamp.mtime_ns, _key(stamp.path))
         )
 
     def store(self, stamp: FileStamp, row: PostRow) -> None:
         """One file read anew, under the stat it had when scanned; a deferred article keeps its Post."""
+        key = _key(stamp.path)
         self._db.execute(
-            "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?)", (stamp.path, stamp.size, stamp.mtime_ns, row.digest)
+            "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?)", (key, stamp.size, stamp.mtime_ns, row.digest)
         )
-        self._db.execute("INSERT OR REPLACE INTO refs VALUES (?, ?)", (stamp.path, row.ref))
-        self._db.execute("INSERT OR REPLACE INTO headers VALUES (?, ?)", (stamp.path, row.header))
+        self._db.execute("INSERT OR REPLACE INTO refs VALUES (?, ?)", (key, row.ref))
+        self._db.execute("INSERT OR REPLACE INTO headers VALUES (?, ?)", (key, row.header))
         self.store_bodies(stamp.path, row.bodies)
         if row.saved:
-            self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?)", (stamp.path, row.saved))
+            self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?)", (key, row.saved))
 
     def forget(self, paths: Iterable[str]) -> None:
         for path in paths:
-            self._db.execute("DELETE FROM posts WHERE path = ?", (path,))
-            self._db.execute("DELETE FROM refs WHERE path = ?", (path,))
-            self._db.execute("DELETE FROM headers WHERE path = ?", (path,))
-            self._db.execute("DELETE FROM bodies WHERE path = ?", (path,))
-            self._db.execute("DELETE FROM saved WHERE path = ?", (path,))
+            key = _key(path)
+            self._db.execute("DELETE FROM posts WHERE path = ?", (key,))
+            self._db.execute("DELETE FROM refs WHERE path = ?", (key,))
+            self._db.execute("DELETE FROM headers WHERE path = ?", (key,))
+            self._db.execute("DELETE FROM bodies WHERE path = ?", (key,))
+            self._db.execute("DELETE FROM saved WHERE path = ?", (key,))
 
     def saved(self, path: str) -> bytes | None:
         return _read_saved(self._db, path)
 
     def store_bodies(self, path: str, bodies: list[Body]) -> None:
         """A post's rendered bodies, replacing any it had; a saved Post is then no longer needed."""
-        self._db.execute("DELETE FROM bodies WHERE path = ?", (path,))
+        key = _key(path)
+        self._db.execute("DELETE FROM bodies WHERE path = ?", (key,))
         self._db.executemany(
-            "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)", [(path, b.index, b.summary, b.html) for b in bodies]
+            "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)", [(key, b.index, b.summary, b.html) for b in bodies]
         )
-        self._db.execute("DELETE FROM saved WHERE path = ?", (path,))
+        self._db.execute("DELETE FROM saved WHERE path = ?", (key,))
 
     def body(self, path: str, idx: int) -> tuple[str, str]:
         return _read_body(self._db, path, idx)
@@ -144,7 +167,7 @@ class Cache:
     def without_bodies(self, paths: Iterable[str]) -> list[str]:
         """Those of these files whose bodies are not rendered yet (their Markdown was deferred)."""
         query = "SELECT 1 FROM bodies WHERE path = ? LIMIT 1"
-        return [path for path in paths if self._db.execute(query, (path,)).fetchone() is None]
+        return [path for path in paths if self._db.execute(query, (_key(path),)).fetchone() is None]
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -165,17 +188,17 @@ class Cache:
 
 
 def _read_saved(db: sqlite3.Connection, path: str) -> bytes | None:
-    row = db.execute("SELECT post FROM saved WHERE path = ?", (path,)).fetchone()
+    row = db.execute("SELECT post FROM saved WHERE path = ?", (_key(path),)).fetchone()
     return None if row is None else bytes(row[0])
 
 
 def _read_header(db: sqlite3.Connection, path: str) -> object:
-    row = db.execute("SELECT header FROM headers WHERE path = ?", (path,)).fetchone()
+    row = db.execute("SELECT header FROM headers WHERE path = ?", (_key(path),)).fetchone()
     return None if row is None else unpack(row[0])
 
 
 def _read_body(db: sqlite3.Connection, path: str, idx: int) -> tuple[str, str]:
-    row = db.execute("SELECT summary, html FROM bodies WHERE path = ? AND idx = ?", (path, idx)).fetchone()
+    row = db.execute("SELECT summary, html FROM bodies WHERE path = ? AND idx = ?", (_key(path), idx)).fetchone()
     if row is None:
         return "", ""
     return row[0], unpack_text(row[1])

@@ -45,7 +45,9 @@ class KeptReport:
     def to_json(self) -> str:
         problems = [[p.path, p.message, p.severity, p.line] for p in self.problems]
         data = {"problems": problems, "counts": self.counts, "files": list(self.files)}
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        # ASCII: a problem may name a file whose name is not UTF-8 (a lone surrogate), which
+        # SQLite's text cannot hold; JSON's \u escapes carry it and json.loads gives it back.
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str | None) -> KeptReport | None:

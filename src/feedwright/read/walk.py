@@ -8,6 +8,10 @@ from pathlib import Path
 
 from ..model import Problem
 
+# How a problem line of the walk begins when a folder could not be listed: what engine/guard.py
+# tells a machine fault (an unreadable or vanished folder) by.
+UNLISTABLE = "cannot list the folder"
+
 
 def find_post_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     """Every *.md below `folder`, sorted; links that lead outside it are refused."""
@@ -32,9 +36,7 @@ def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Pro
             with os.scandir(base) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            problems.append(
-                Problem(shown_path(Path(base)), f"cannot list the folder: {exc.strerror or exc}", "warning")
-            )
+            problems.append(Problem(shown_path(Path(base)), f"{UNLISTABLE}: {exc.strerror or exc}", "warning"))
             continue
         folders: list[str] = []
         for entry in entries:

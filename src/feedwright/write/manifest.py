@@ -1,12 +1,18 @@
-"""The output folder's manifest: which feed files the last build published, and the site feed's ids.
+"""The output folder's manifest: what the last build published, and who published it.
 
-The next build compares with it: feeds that are gone are kept (or pruned), and a site feed whose
-ids all changed is reported (plan/idguard.py).
+It lists the feed files, each with its size and modification time as published, the site feed's
+ids, the config that owns the folder and how many posts it published. The next build compares with
+it: feeds that are gone are kept (or pruned), a file that is not what was published is written
+again, a site feed whose ids all changed is reported (plan/idguard.py), a build of another config
+is refused, and a build that finds no posts where the last one published some writes nothing.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Problem
@@ -15,46 +21,137 @@ from .atomic import atomic_write, remove_feed_files
 
 MANIFEST = ".feedwright-manifest.json"
 
+# A post file whose name is not UTF-8 reaches the site ids with lone surrogates, which UTF-8 cannot
+# encode; written as JSON's \u escapes, json.loads gives them back.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
-def settle_manifest(out_dir: Path, files: list[str], site_ids: Published, prune: bool) -> Problem | None:
-    """Record `files` and `site_ids`; feeds that existed last time but not now are kept unless pruning.
 
-    Returns the warning that names the feeds kept, if any.
+# --prune deletes nothing when more than this share of the feed sets the last build published would
+# go at once: feeds do not lose most of their tags between two runs, posts folders half gone do.
+PRUNE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the last build recorded of what it published (all empty when there is no readable manifest)."""
+
+    files: tuple[str, ...] = ()
+    site_ids: Published = field(default_factory=list)
+    # Each published file's (size, mtime_ns) just after it was published; None: a manifest older than these.
+    stamps: dict[str, tuple[int, int]] | None = None
+    # The resolved path of the config file whose builds publish here; None: not recorded.
+    owner: str | None = None
+    # Posts the last build published; None: not recorded.
+    posts: int | None = None
+
+    def had_posts(self) -> bool:
+        """The last build published at least one post (an older manifest tells by its site ids)."""
+        return bool(self.posts) if self.posts is not None else bool(self.site_ids)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What this build publishes, for the manifest."""
+
+    files: list[str]
+    site_ids: Published
+    owner: str | None
+    posts: int
+    entries: int
+
+
+def settle_manifest(
+    out_dir: Path, now: Publication, last: Manifest, prune: bool, allow_empty: bool = False
+) -> list[Problem]:
+    """Record what this build published; feeds that existed last time but not now are kept unless pruning.
+
+    Only files the last manifest lists under this build's owner are ever deleted (a manifest left
+    by another config is not this build's to prune), and none when more than PRUNE_SHARE of the
+    feed sets would go at once, unless `allow_empty`. Returns warnings naming the feeds kept.
     """
-    gone = sorted(set(read_manifest(out_dir)) - set(files))
+    problems: list[Problem] = []
+    owned = last.owner is None or now.owner is None or last.owner == now.owner
+    gone = sorted(set(last.files) - set(now.files)) if owned else []
     kept: list[str] = []
-    warning: Problem | None = None
+    if gone and prune and not allow_empty:
+        sets = {str(Path(f).parent) for f in last.files}
+        going = {str(Path(g).parent) for g in gone}
+        if len(going) > PRUNE_SHARE * len(sets):
+            kept = gone
+            problems.append(
+                Problem(
+                    str(out_dir),
+                    f"--prune would delete {len(going)} of the {len(sets)} feed sets the last build published;"
+                    " nothing deleted (a posts folder partly gone?): run with --prune --allow-empty if that is meant",
+                    "warning",
+                )
+            )
+            gone = []
     if gone and prune:
         remove_feed_files(out_dir, gone)
     elif gone:
         kept = gone
         folders = sorted({str(Path(g).parent) for g in gone})
-        warning = Problem(
-            str(out_dir),
-            f"{len(folders)} feed(s) no longer have entries and were kept as they were"
-            f" ({', '.join(folders[:5])}{' …' if len(folders) > 5 else ''}); run with --prune to delete them",
-            "warning",
+        problems.append(
+            Problem(
+                str(out_dir),
+                f"{len(folders)} feed(s) no longer have entries and were kept as they were"
+                f" ({', '.join(folders[:5])}{' …' if len(folders) > 5 else ''}); run with --prune to delete them",
+                "warning",
+            )
         )
-    data = {"files": sorted({*files, *kept}), "site_ids": site_ids}
-    manifest = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    files = sorted({*now.files, *kept})
+    data: dict[str, object] = {
+        "files": files,
+        "site_ids": now.site_ids,
+        "stamps": _stamps(out_dir, files),
+        "owner": now.owner or last.owner,
+        "posts": now.posts,
+        "entries": now.entries,
+    }
+    manifest = _SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=1))
+    manifest += "\n"
     atomic_write(out_dir / MANIFEST, manifest.encode("utf-8"))
-    return warning
+    return problems
 
 
-def read_manifest(out_dir: Path) -> list[str]:
-    """The feed files the last build published ([] when there is no readable manifest)."""
+def _stamps(out_dir: Path, files: list[str]) -> dict[str, list[int]]:
+    """Each file's size and modification time as published: what the next run holds the folder to."""
+    folder = f"{out_dir}{os.sep}"
+    stamps: dict[str, list[int]] = {}
+    for name in files:
+        try:
+            st = os.stat(folder + name)
+        except OSError:
+            continue
+        stamps[name] = [st.st_size, st.st_mtime_ns]
+    return stamps
+
+
+def load_manifest(out_dir: Path) -> Manifest:
+    """The last build's manifest; an empty one when there is none or it cannot be read."""
     try:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        files = data.get("files", [])
-        return [f for f in files if isinstance(f, str)]
-    except (OSError, ValueError, AttributeError):
-        return []
-
-
-def read_site_ids(out_dir: Path) -> Published:
-    """The site feed's ids as the last build published them."""
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return read_published(data.get("site_ids"))
-    except (OSError, ValueError, AttributeError):
-        return []
+    except (OSError, ValueError):
+        return Manifest()
+    if not isinstance(data, dict):
+        return Manifest()
+    files = data.get("files")
+    stamps = data.get("stamps")
+    owner = data.get("owner")
+    posts = data.get("posts")
+    return Manifest(
+        files=tuple(f for f in files if isinstance(f, str)) if isinstance(files, list) else (),
+        site_ids=read_published(data.get("site_ids")),
+        stamps=(
+            {
+                name: (value[0], value[1])
+                for name, value in stamps.items()
+                if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)
+            }
+            if isinstance(stamps, dict)
+            else None
+        ),
+        owner=owner if isinstance(owner, str) else None,
+        posts=posts if type(posts) is int else None,
+    )
