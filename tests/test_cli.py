@@ -132,3 +132,16 @@ def test_repo_sample_site_builds_cleanly(tmp_path: Path) -> None:
     parsed = feedparser.parse((tmp_path / "out" / "atom.xml").read_bytes())
     assert not parsed.bozo
     assert len(parsed.entries) >= 12
+
+
+def test_check_fails_when_the_posts_folder_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text("site: {title: t, base_url: 'https://e.org/'}\nposts: nowhere\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "feedwright", "check", "-c", "config.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "posts folder does not exist" in done.stderr and "Traceback" not in done.stderr

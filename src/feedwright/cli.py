@@ -276,7 +276,8 @@ def _check(args: argparse.Namespace, config: Config) -> int:
             rejected += 1
     _print_problems(problems)
     print(f"feedwright: checked {len(results)} posts: {rejected} rejected, {len(problems)} problems")
-    if rejected and args.strict:
+    # A posts folder that is missing or cannot be listed is what a build refuses too.
+    if (rejected and args.strict) or any(p.severity == "error" for p in walk_problems):
         return EXIT_FAILED
     return EXIT_OK
 
