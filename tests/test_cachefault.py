@@ -18,7 +18,7 @@ from feedwright.engine import cache, process, publish
 from feedwright.engine.build import BuildOptions, BuildReport, cache_path, run_build
 from feedwright.pipeline import build_site
 
-from .conftest import CORPUS, NOW, needs_corpus
+from .conftest import CORPUS, NOW, needs_corpus, write_post
 from .regenerate_golden import published_files
 
 PAGE = 4096
@@ -261,6 +261,47 @@ def test_a_full_disk_under_the_cache(site: Config, small_disk: Path) -> None:
     subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
     built(site, faults=0)
     recovers(site)
+
+
+def test_a_post_the_file_system_refused_is_read_again_once_readable(
+    tmp_path: Path, make_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chmod and a flaky disk change no stat: a rejection that came from them must not be kept."""
+    posts = tmp_path / "posts"
+    for n in range(3):
+        write_post(
+            posts, f"p{n}.md", f"---\ntitle: Post {n}\ndate: 2024-01-0{n + 1}\ntags: [Linux]\n---\n\nBody {n}.\n"
+        )
+    config = make_config(posts)
+    real_open = Path.open
+
+    def refusing(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "p1.md":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", refusing)
+    for parsed in (3, 1):
+        report = run_build(config, BuildOptions(now=NOW, jobs=1))
+        assert [p.message for p in report.problems] == ["cannot read the file: Permission denied"]
+        assert (report.posts_read, report.posts_rejected) == (2, 1)
+        # Read again each time, not replayed: this run's reading may be the one that succeeds.
+        assert report.posts_parsed == parsed and report.feeds_planned > 0
+    monkeypatch.undo()
+    report = run_build(config, BuildOptions(now=NOW, jobs=1))
+    assert (report.problems, report.posts_read, report.posts_parsed) == ([], 3, 1)
+    assert published_files(config.output_dir()) == build_site(config, NOW).files
+    assert run_build(config, BuildOptions(now=NOW, jobs=1)).feeds_planned == 0
+
+
+def test_a_post_rejected_for_its_content_is_remembered(tmp_path: Path, make_config: Callable[..., Config]) -> None:
+    posts = tmp_path / "posts"
+    write_post(posts, "good.md", "---\ntitle: Good\ndate: 2024-01-05\n---\n\nBody.\n")
+    write_post(posts, "bad.md", "---\ntitle: [oops\n---\n")
+    config = make_config(posts)
+    run_build(config, BuildOptions(now=NOW, jobs=1))
+    again = run_build(config, BuildOptions(now=NOW, jobs=1))
+    assert (again.posts_rejected, again.posts_parsed, again.feeds_planned) == (1, 0, 0)
 
 
 def test_the_command_line_says_it_once_and_more_with_v(tmp_path: Path) -> None:

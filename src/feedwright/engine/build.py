@@ -106,6 +106,8 @@ class _Run:
     jobs: int
     out_dir: Path
     lifecycle: Lifecycle
+    # Post files the file system refused this run: not cached, and the run is not replayed.
+    unread: list[str] = field(default_factory=list)
 
 
 def config_fingerprint(config: Config) -> str:
@@ -232,8 +234,9 @@ def _build(run: _Run, keep: Callable[[], None]) -> None:
     previous_pages = run.lifecycle.start_publishing({spec.path for spec in stale})
     files = _publish(run, specs, stale, previous_pages == pages_fingerprint)
     _settle_manifest(run, files, site_ids)
-    # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
-    waiting = any(r.skipped == "future" for r in results)
+    # A post waiting for its date, or one the file system refused, must be looked at again on every
+    # run, so such a site is never replayed.
+    waiting = bool(run.unread) or any(r.skipped == "future" for r in results)
     kept = KeptReport(tuple(run.report.problems), _counts(run.report), tuple(sorted(files)))
     snapshot, finish_mark = ("", "") if waiting else (snapshot, _finish_mark(run.options))
     try:
@@ -302,7 +305,7 @@ def _read_changed(
 
     todo = sorted([*changes.todo, *(key for key in changes.digests if key not in loaded)])
     run.report.posts_parsed = len(todo)
-    return read_changed(todo, stamps, run.config, run.now, run.cache, run.jobs, run.options.progress)
+    return read_changed(todo, stamps, run.config, run.now, run.cache, run.jobs, run.options.progress, run.unread)
 
 
 def _plan(results: list[PostIndex], config: Config, report: BuildReport) -> list[FeedSpec[EntryRef]] | None:

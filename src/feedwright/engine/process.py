@@ -40,7 +40,8 @@ def process_file(
     result = read_post(path, config, now, display=shown_path(path, cwd))
     digest = result.digest or file_digest(str(path))
     if result.post is None:
-        return _post_row(str(path), digest, None, result.problems, result.skipped)
+        row = _post_row(str(path), digest, None, result.problems, result.skipped)
+        return dataclasses.replace(row, unread=True) if result.unread else row
     if defer and not wants_split(result.post, config):
         article = article_entry(result.post, "")
         saved = pack(result.post)
