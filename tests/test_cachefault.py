@@ -136,6 +136,8 @@ def test_a_cache_locked_by_another_process_mid_run(site: Config, monkeypatch: py
     assert "database is locked" in report.problems[-1].message
     assert report.cache_fault is not None
     assert ("started over" in report.cache_fault) == (hook == "render_saved")
+    after = "output written; the next run catches up"
+    assert report.problems[-1].message.endswith(after if hook == "render_stale" else "built without it")
     assert report.files_written > 0
     assert cache_path(site).is_file()
     recovers(site)

@@ -136,7 +136,8 @@ def run_build(config: Config, options: BuildOptions) -> BuildReport:
             if fault.damaged:
                 with contextlib.suppress(OSError):
                     remove_files(cache_path(config))
-            _fault_noted(report, cache_path(config), fault, "removed it" if fault.damaged else "kept it", None)
+            done = "output written; removed it" if fault.damaged else "output written; the next run catches up"
+            _fault_noted(report, cache_path(config), fault, done, None)
         except CacheFault as fault:
             # The cache can only cost time: whatever it broke, the build starts over without it.
             report = _without_cache(config, options, config_fp, fault, time.perf_counter() - started)
