@@ -198,6 +198,8 @@ def _build(args: argparse.Namespace, config: Config) -> int:
         if args.verbose:
             if report.cache_note:
                 print(f"feedwright: cache rebuilt ({report.cache_note})")
+            if report.cache_fault:
+                print(f"feedwright: cache failed: {report.cache_fault}")
             print(
                 f"feedwright: {report.posts_found} post files, {report.posts_parsed} parsed anew,"
                 f" {report.feeds_rendered} of {report.feeds} feeds rendered"

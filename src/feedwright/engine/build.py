@@ -8,6 +8,7 @@ whose inputs changed; everything is then published at once, and the run's report
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -24,7 +25,7 @@ from ..plan.idguard import Published, id_change_warning, published_ids
 from ..write.atomic import BatchWriter, remove_leftovers
 from ..write.lock import build_lock
 from ..write.manifest import Manifest, Publication, load_manifest, settle_manifest
-from .cache import Cache
+from .cache import Cache, CacheFault, as_fault, remove_files
 from .gcpause import kept_out_of_sight, paused_gc
 from .guard import check_owner, check_posts, check_walk, damaged
 from .lifecycle import KeptReport, Lifecycle
@@ -69,6 +70,8 @@ class BuildReport:
     aborted: str | None = None
     changed_feeds: list[str] = field(default_factory=list)
     cache_note: str | None = None
+    # What went wrong with the cache file and what was done about it (`-v`); a warning says it too.
+    cache_fault: str | None = None
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -112,6 +115,8 @@ class _Run:
     lifecycle: Lifecycle
     # What the last build published (write/manifest.py).
     manifest: Manifest
+    # Post files the file system refused this run: not cached, and the run is not replayed.
+    unread: list[str] = field(default_factory=list)
 
 
 def config_fingerprint(config: Config) -> str:
@@ -135,17 +140,87 @@ def run_build(config: Config, options: BuildOptions) -> BuildReport:
         manifest = load_manifest(out_dir)
         check_owner(manifest, options.owner, options.force, str(out_dir))
         config_fp = config_fingerprint(config)
-        cache = _open_cache(config, config_fp, options, report)
-        now = options.now or datetime.now(UTC)
-        jobs = options.jobs or os.cpu_count() or 1
-        run = _Run(config, options, report, cache, config_fp, now, jobs, out_dir, Lifecycle(cache), manifest)
         try:
-            with kept_out_of_sight() as keep:
-                _build(run, keep)
-        finally:
-            cache.close()
+            _run_with(
+                config, options, report, config_fp, manifest, lambda: _open_cache(config, config_fp, options, report)
+            )
+        except _AfterPublishing as fault:
+            # Starting over would only write nothing new, and lose which feeds changed (--ping).
+            if fault.damaged:
+                with contextlib.suppress(OSError):
+                    remove_files(cache_path(config))
+            done = "output written; removed it" if fault.damaged else "output written; the next run catches up"
+            _fault_noted(report, cache_path(config), fault, done, None)
+        except CacheFault as fault:
+            # The cache can only cost time: whatever it broke, the build starts over without it.
+            report = _without_cache(config, options, config_fp, fault, time.perf_counter() - started)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _run_with(
+    config: Config,
+    options: BuildOptions,
+    report: BuildReport,
+    config_fp: str,
+    manifest: Manifest,
+    open_cache: Callable[[], Cache],
+) -> None:
+    cache = open_cache()
+    now = options.now or datetime.now(UTC)
+    jobs = options.jobs or os.cpu_count() or 1
+    out_dir = config.output_dir()
+    run = _Run(config, options, report, cache, config_fp, now, jobs, out_dir, Lifecycle(cache), manifest)
+    try:
+        with kept_out_of_sight() as keep:
+            _build(run, keep)
+    finally:
+        cache.close()
+
+
+def _without_cache(
+    config: Config, options: BuildOptions, config_fp: str, fault: CacheFault, lost: float
+) -> BuildReport:
+    """The build done again after the cache failed: on a new cache file when the old one was damaged
+    (removed), else in memory, leaving a file that is locked, full or out of reach as it is."""
+    path = cache_path(config)
+    # Read again: the failed attempt published nothing, but it is what this attempt must compare with.
+    manifest = load_manifest(config.output_dir())
+    if fault.damaged:
+        try:
+            remove_files(path)
+            report = BuildReport()
+            _run_with(config, options, report, config_fp, manifest, lambda: Cache(path, config_fp))
+            return _fault_noted(report, path, fault, "removed it, built with a new one", lost)
+        except (CacheFault, OSError) as again:
+            fault = as_fault(again)
+    report = BuildReport()
+    _run_with(config, options, report, config_fp, manifest, lambda: Cache(None, config_fp))
+    return _fault_noted(report, path, fault, "built without it", lost)
+
+
+def _fault_noted(report: BuildReport, path: Path, fault: CacheFault, done: str, lost: float | None) -> BuildReport:
+    """One warning for the fault, added after the run kept its report: a replay never repeats it."""
+    reason = fault.reason
+    if path.is_dir():
+        reason = f"{reason}: a directory is in its place"
+    elif path.parent.exists() and not path.parent.is_dir():
+        reason = f"{reason}: {path.parent} is not a folder"
+    elif path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+        reason = f"{reason}: its folder is read-only"
+    elif not path.exists() and not fault.damaged:
+        reason = f"{reason}: the file is gone"
+    state = "damaged" if fault.damaged else "unusable"
+    report.problems.append(Problem(str(path), f"cache {state} ({reason}); {done}", "warning"))
+    where = f" in {fault.step}" if fault.step else ""
+    kept = "" if fault.damaged else "; the file was left as it is"
+    again = "" if lost is None else f"; the build started over after {lost:.2f} s"
+    report.cache_fault = f"{reason}{where}{kept}{again}"
+    return report
+
+
+class _AfterPublishing(CacheFault):
+    """The cache failed once every file was published: only its record of this run was lost."""
 
 
 def _build(run: _Run, keep: Callable[[], None]) -> None:
@@ -186,12 +261,16 @@ def _build(run: _Run, keep: Callable[[], None]) -> None:
     same_pages = previous_pages == pages_fingerprint and not damaged(str(run.out_dir), _PAGES, run.manifest.stamps)
     files = _publish(run, specs, stale, same_pages)
     _settle_manifest(run, files, site_ids)
-    # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
-    waiting = any(r.skipped == "future" for r in results)
+    # A post waiting for its date, or one the file system refused, must be looked at again on every
+    # run, so such a site is never replayed.
+    waiting = bool(run.unread) or any(r.skipped == "future" for r in results)
     kept = KeptReport(tuple(run.report.problems), _counts(run.report), tuple(sorted(files)))
-    run.lifecycle.finish(
-        fingerprints, pages_fingerprint, kept, "" if waiting else snapshot, "" if waiting else _finish_mark(run.options)
-    )
+    snapshot, finish_mark = ("", "") if waiting else (snapshot, _finish_mark(run.options))
+    try:
+        run.lifecycle.finish(fingerprints, pages_fingerprint, kept, snapshot, finish_mark)
+    except CacheFault as fault:
+        # The cache still says it was publishing: the next run renders these feeds again.
+        raise _AfterPublishing(*fault.args) from fault
 
 
 def _open_cache(config: Config, config_fp: str, options: BuildOptions, report: BuildReport) -> Cache:
@@ -199,13 +278,11 @@ def _open_cache(config: Config, config_fp: str, options: BuildOptions, report: B
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if options.no_cache:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-    except OSError:
-        # A cache that cannot live on disk is kept in memory for this run.
-        cache = Cache(None, config_fp)
-    else:
-        cache = Cache(path, config_fp)
+            remove_files(path)
+    except OSError as exc:
+        # A cache that cannot live on disk: run_build builds without it, and says so.
+        raise as_fault(exc, "open") from exc
+    cache = Cache(path, config_fp)
     report.cache_note = cache.rebuilt_reason
     return cache
 
@@ -259,7 +336,7 @@ def _read_changed(
 
     todo = sorted([*changes.todo, *(key for key in changes.digests if key not in loaded)])
     run.report.posts_parsed = len(todo)
-    return read_changed(todo, stamps, run.config, run.now, run.cache, run.jobs, run.options.progress)
+    return read_changed(todo, stamps, run.config, run.now, run.cache, run.jobs, run.options.progress, run.unread)
 
 
 def _plan(results: list[PostIndex], config: Config, report: BuildReport) -> list[FeedSpec[EntryRef]] | None:

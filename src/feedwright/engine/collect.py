@@ -49,10 +49,12 @@ def read_changed(
     cache: Cache | None,
     jobs: int,
     progress: Callable[[str, int, int], None] | None = None,
+    unread: list[str] | None = None,
 ) -> dict[str, PostIndex]:
     """Read, mark up and split these files, storing each in the cache; their indexes by path.
 
-    With a cache, an article's Markdown is deferred (see process.process_file).
+    With a cache, an article's Markdown is deferred (see process.process_file). Files the file
+    system refused are not stored, and added to `unread`.
     """
     results: dict[str, PostIndex] = {}
     if not paths:
@@ -62,11 +64,14 @@ def read_changed(
     for done, row in enumerate(process_all(paths, config, now, jobs, cache is not None), 1):
         if progress is not None:
             progress("posts", done, len(paths))
+        if row.unread and unread is not None:
+            unread.append(row.path)
         if cache is not None:
-            if row.skipped != "future":
+            if row.skipped != "future" and not row.unread:
                 cache.store(stamps[row.path], row)
             else:
-                # A post dated in the future must be read again later: its day will come.
+                # A post dated in the future must be read again later: its day will come. One the
+                # file system refused may be readable next run under the very same stat (a chmod).
                 cache.forget([row.path])
         # Made from the bytes the cache keeps, so a cold run plans from exactly what a warm run loads.
         results[row.path] = index.decode(row.path, row.ref)

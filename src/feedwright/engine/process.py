@@ -18,7 +18,7 @@ from ..pipeline import post_entries
 from ..read import read_post, shown_path
 from ..split.article import article_entry, wants_split
 from . import index
-from .cache import BodyReader
+from .cache import BodyReader, unpacked
 from .records import Body, PostRow, pack, pack_bodies, unpack
 from .scan import file_digest
 from .workers import Batching, run_batches
@@ -40,7 +40,8 @@ def process_file(
     result = read_post(path, config, now, display=shown_path(path, cwd))
     digest = result.digest or file_digest(str(path))
     if result.post is None:
-        return _post_row(str(path), digest, None, result.problems, result.skipped)
+        row = _post_row(str(path), digest, None, result.problems, result.skipped)
+        return dataclasses.replace(row, unread=True) if result.unread else row
     if defer and not wants_split(result.post, config):
         article = article_entry(result.post, "")
         saved = pack(result.post)
@@ -96,7 +97,7 @@ def process_all(paths: list[str], config: Config, now: datetime, jobs: int, defe
 def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) -> list[Body] | None:
     if not blob:
         return None
-    post = unpack(blob)
+    post = unpacked(blob, unpack)
     return pack_bodies(post_entries(post, config, renderer)) if isinstance(post, Post) else None
 
 

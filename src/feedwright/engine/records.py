@@ -69,6 +69,8 @@ class PostRow:
     skipped: str | None = None
     # False when the post was rejected or skipped.
     has_entries: bool = False
+    # The file system refused the file (read.Unreadable): the cache must read it again next run.
+    unread: bool = False
 
 
 # Every record whose fields shape a cached row, directly or inside a packed or indexed one.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..model import Problem
 from ..text import first_xml_forbidden, strip_xml_forbidden
-from .reject import Reject
+from .reject import Reject, Unreadable
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
@@ -28,7 +28,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
                 " (raise limits.max_post_bytes in the config, or split the post)"
             )
     except OSError as exc:
-        raise Reject(f"cannot read the file: {exc.strerror or exc}") from None
+        raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
     return raw
 
 

@@ -12,7 +12,7 @@ from ..model import Post, Problem
 from .decode import decode, read_bytes, xml_safe
 from .fields import to_post
 from .frontmatter import scrub, split_front_matter
-from .reject import Reject
+from .reject import Reject, Unreadable
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class ReadResult:
     # SHA-256 of the bytes that were parsed ('' when the file could not be read whole): the cache
     # keys the result by these very bytes, not by a second read that a writer could race.
     digest: str = ""
+    # The file system refused the file (Unreadable): the post may read fine next run, unchanged.
+    unread: bool = False
 
 
 def read_post(path: Path, config: Config, now: datetime, display: str | None = None) -> ReadResult:
@@ -34,7 +36,7 @@ def read_post(path: Path, config: Config, now: datetime, display: str | None = N
     try:
         raw = read_bytes(path, config.limits.max_post_bytes)
     except Reject as exc:
-        return ReadResult(None, (Problem(shown, str(exc), "error", exc.line),))
+        return ReadResult(None, (Problem(shown, str(exc), "error", exc.line),), unread=isinstance(exc, Unreadable))
     digest = hashlib.sha256(raw).hexdigest()
     try:
         post, skipped = _parse(raw, path, config, now, shown, problems)

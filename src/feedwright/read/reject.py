@@ -9,3 +9,11 @@ class Reject(Exception):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
+
+
+class Unreadable(Reject):
+    """The file system refused the file (permissions, I/O): nothing about its content is known.
+
+    Unlike a post refused for what it says, one that could not be read may read fine next run
+    with the same stat (a chmod changes none of it), so its rejection must not be remembered.
+    """
