@@ -20,6 +20,7 @@ from .dates import isoformat
 from .engine.build import BuildOptions, run_build
 from .model import Entry, Problem
 from .read import read_post
+from .write.atomic import PublishError
 from .write.lock import LockBusy
 
 EXIT_OK = 0
@@ -157,6 +158,12 @@ def _build(args: argparse.Namespace, config: Config) -> int:
     options = BuildOptions(strict=args.strict, prune=args.prune, no_cache=args.no_cache, jobs=args.jobs, progress=bars)
     try:
         report = run_build(config, options)
+    except PublishError as exc:
+        # A rename failed part-way: say which file, and what holds now (everything old, or exactly what is not).
+        print(
+            f"{exc.filename}: error: cannot write: {exc.strerror}; {exc.outcome(config.output_dir())}", file=sys.stderr
+        )
+        return EXIT_FAILED
     except OSError as exc:
         print(f"{exc.filename or config.output_dir()}: error: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
