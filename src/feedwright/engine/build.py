@@ -23,7 +23,7 @@ from ..model import EntryRef, FeedSpec, PostIndex, Problem
 from ..plan.idguard import Published, id_change_warning, published_ids
 from ..write.atomic import BatchWriter, remove_leftovers
 from ..write.lock import build_lock
-from ..write.manifest import read_site_ids, settle_manifest
+from ..write.manifest import read_site_ids, stage_manifest
 from .cache import Cache
 from .gcpause import kept_out_of_sight, paused_gc
 from .lifecycle import KeptReport, Lifecycle
@@ -168,8 +168,7 @@ def _build(run: _Run, keep: Callable[[], None]) -> None:
     _fill_bodies(run, stale)
     pages_fingerprint = _pages_fingerprint(specs, run.config_fp)
     previous_pages = run.lifecycle.start_publishing({spec.path for spec in stale})
-    files = _publish(run, specs, stale, previous_pages == pages_fingerprint)
-    _settle_manifest(run, files, site_ids)
+    files = _publish(run, specs, stale, previous_pages == pages_fingerprint, site_ids)
     # A post waiting for its date must be looked at again on every run, so such a site is never replayed.
     waiting = any(r.skipped == "future" for r in results)
     kept = KeptReport(tuple(run.report.problems), _counts(run.report), tuple(sorted(files)))
@@ -302,9 +301,9 @@ def _fill_bodies(run: _Run, stale: list[FeedSpec[EntryRef]]) -> None:
 
 
 def _publish(
-    run: _Run, specs: list[FeedSpec[EntryRef]], stale: list[FeedSpec[EntryRef]], same_pages: bool
+    run: _Run, specs: list[FeedSpec[EntryRef]], stale: list[FeedSpec[EntryRef]], same_pages: bool, site_ids: Published
 ) -> list[str]:
-    """Render the stale feeds and the pages, and publish them all at once; every file the site has."""
+    """Render the stale feeds and the pages, and publish them with the manifest, all or none; the site's files."""
     from ..render.pages import OPML_FILENAME, render_index, render_opml
     from .publish import feed_files, render_stale
 
@@ -323,6 +322,7 @@ def _publish(
                     tally.written += 1
                 else:
                     tally.unchanged += 1
+        _stage_manifest(run, writer, files, site_ids)
         writer.commit()
     except BaseException:
         # Workers stage files of their own; those of batches whose results never arrived
@@ -340,8 +340,8 @@ def _publish(
     return files
 
 
-def _settle_manifest(run: _Run, files: list[str], site_ids: Published) -> None:
-    kept_warning = settle_manifest(run.out_dir, files, site_ids, run.options.prune)
+def _stage_manifest(run: _Run, writer: BatchWriter, files: list[str], site_ids: Published) -> None:
+    kept_warning = stage_manifest(writer, run.out_dir, files, site_ids, run.options.prune)
     if kept_warning is not None:
         run.report.problems.append(kept_warning)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..model import Problem
 from ..plan.idguard import Published, read_published
-from .atomic import atomic_write, remove_feed_files
+from .atomic import BatchWriter
 
 MANIFEST = ".feedwright-manifest.json"
 
@@ -21,11 +21,25 @@ def settle_manifest(out_dir: Path, files: list[str], site_ids: Published, prune:
 
     Returns the warning that names the feeds kept, if any.
     """
+    writer = BatchWriter(out_dir)
+    try:
+        warning = stage_manifest(writer, out_dir, files, site_ids, prune)
+        writer.commit()
+    finally:
+        writer.discard()
+    return warning
+
+
+def stage_manifest(
+    writer: BatchWriter, out_dir: Path, files: list[str], site_ids: Published, prune: bool
+) -> Problem | None:
+    """`settle_manifest` staged into `writer`: published, and feeds pruned, with the rest of its batch."""
     gone = sorted(set(read_manifest(out_dir)) - set(files))
     kept: list[str] = []
     warning: Problem | None = None
     if gone and prune:
-        remove_feed_files(out_dir, gone)
+        for relative in gone:
+            writer.remove(relative)
     elif gone:
         kept = gone
         folders = sorted({str(Path(g).parent) for g in gone})
@@ -37,7 +51,8 @@ def settle_manifest(out_dir: Path, files: list[str], site_ids: Published, prune:
         )
     data = {"files": sorted({*files, *kept}), "site_ids": site_ids}
     manifest = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    atomic_write(out_dir / MANIFEST, manifest.encode("utf-8"))
+    # Staged last, so renamed last: a run killed part-way through its renames leaves the old manifest.
+    writer.add_state(MANIFEST, manifest.encode("utf-8"))
     return warning
 
 
