@@ -155,7 +155,18 @@ def _build(args: argparse.Namespace, config: Config) -> int:
         from .progress import ProgressBars  # tqdm loads only for a person at a terminal
 
         bars = ProgressBars()
-    options = BuildOptions(strict=args.strict, prune=args.prune, no_cache=args.no_cache, jobs=args.jobs, progress=bars)
+    announce = None
+    if (args.ping or config.websub.ping) and config.websub.hub:
+        from .websub import ping_hub
+
+        hub, timeout = config.websub.hub, config.websub.timeout
+
+        def announce(urls: list[str]) -> tuple[list[Problem], list[str]]:
+            return ping_hub(hub, urls, timeout)
+
+    options = BuildOptions(
+        strict=args.strict, prune=args.prune, no_cache=args.no_cache, jobs=args.jobs, progress=bars, announce=announce
+    )
     try:
         report = run_build(config, options)
     except PublishError as exc:
@@ -174,13 +185,8 @@ def _build(args: argparse.Namespace, config: Config) -> int:
     finally:
         if bars is not None:
             bars.close()
-    if (args.ping or config.websub.ping) and not report.aborted:
-        if not config.websub.hub:
-            report.problems.append(Problem(str(args.config), "--ping needs 'websub.hub' in the config", "warning"))
-        elif report.changed_feeds:
-            from .websub import ping_hub
-
-            report.problems.extend(ping_hub(config.websub.hub, report.changed_feeds, config.websub.timeout))
+    if (args.ping or config.websub.ping) and not config.websub.hub and not report.aborted:
+        report.problems.append(Problem(str(args.config), "--ping needs 'websub.hub' in the config", "warning"))
     # Standard output may be a pipe whose reader stops early (`| head -1`); the build is done by now.
     try:
         if args.verbose:

@@ -21,9 +21,10 @@ from .. import __version__
 from ..config import Config
 from ..model import EntryRef, FeedSpec, PostIndex, Problem
 from ..plan.idguard import Published, id_change_warning, published_ids
-from ..write.atomic import BatchWriter, remove_leftovers
+from ..write.atomic import BatchWriter, PublishError, remove_leftovers
 from ..write.lock import build_lock
 from ..write.manifest import read_site_ids, stage_manifest
+from . import announce
 from .cache import Cache
 from .gcpause import kept_out_of_sight, paused_gc
 from .lifecycle import KeptReport, Lifecycle
@@ -40,6 +41,9 @@ class BuildOptions:
     now: datetime | None = None
     # Told (stage, done, total) as work advances; the CLI draws a progress bar with it.
     progress: Callable[[str, int, int], None] | None = None
+    # Tells the WebSub hub about changed feed URLs; returns its warnings and the URLs it could not announce.
+    # Called with the lock held once the build is done, with what this run and earlier ones left unannounced.
+    announce: Callable[[list[str]], tuple[list[Problem], list[str]]] | None = None
 
 
 @dataclass
@@ -131,6 +135,8 @@ def run_build(config: Config, options: BuildOptions) -> BuildReport:
         try:
             with kept_out_of_sight() as keep:
                 _build(run, keep)
+            if options.announce is not None and not report.aborted:
+                _announce(run, options.announce)
         finally:
             cache.close()
     report.seconds = time.perf_counter() - started
@@ -311,6 +317,7 @@ def _publish(
     pages = (("index.html", render_index), (OPML_FILENAME, render_opml))
     files.extend(name for name, _ in pages)
     writer = BatchWriter(run.out_dir)
+    owed_before: list[str] | None = None
     try:
         tally = render_stale(stale, run.config, writer, run.cache, run.cache.path, run.jobs, run.options.progress)
         if same_pages and all((run.out_dir / name).is_file() for name, _ in pages):
@@ -323,12 +330,16 @@ def _publish(
                 else:
                     tally.unchanged += 1
         _stage_manifest(run, writer, files, site_ids)
+        owed_before = _owe_before_publishing(run, tally.changed_urls)
         writer.commit()
-    except BaseException:
+    except BaseException as exc:
         # Workers stage files of their own; those of batches whose results never arrived
         # (an error, a full disk, a signal) are known to no writer: sweep the folder for them.
         writer.discard()
         remove_leftovers(run.out_dir)
+        if owed_before is not None and isinstance(exc, PublishError) and not exc.unrestored:
+            # Every file was put back: this run announced nothing because it published nothing.
+            announce.owe(run.cache, owed_before)
         raise
     finally:
         writer.discard()
@@ -338,6 +349,28 @@ def _publish(
     run.report.files_unchanged += tally.unchanged
     run.report.changed_feeds = tally.changed_urls
     return files
+
+
+def _owe_before_publishing(run: _Run, changed_urls: list[str]) -> list[str] | None:
+    """Record the feeds about to change as owed to the hub before any is renamed, since a run may die
+    part-way; returns what was owed before, or None when nothing was recorded."""
+    if run.options.announce is None or not changed_urls:
+        return None
+    before = announce.owed(run.cache)
+    announce.owe(run.cache, [*before, *changed_urls])
+    return before
+
+
+def _announce(run: _Run, tell: Callable[[list[str]], tuple[list[Problem], list[str]]]) -> None:
+    """Ping the hub for this run's changed feeds and those earlier runs could not announce."""
+    before = announce.owed(run.cache)
+    urls = list(dict.fromkeys([*before, *run.report.changed_feeds]))
+    if not urls:
+        return
+    problems, left = tell(urls)
+    run.report.problems.extend(problems)
+    if left != before:
+        announce.owe(run.cache, left)
 
 
 def _stage_manifest(run: _Run, writer: BatchWriter, files: list[str], site_ids: Published) -> None:
