@@ -272,31 +272,189 @@ def test_batch_failure_while_staging_leaves_no_temp(out: Path, monkeypatch: pyte
     assert (out / "atom.xml").read_bytes() == OLD
 
 
-def test_batch_failure_mid_commit_leaves_each_file_old_or_new(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _failing_replace(monkeypatch: pytest.MonkeyPatch, nth: int, *also: str) -> list[tuple[str, str]]:
+    """Make the `nth` os.replace fail, and every later one onto a target named in `also`; returns the calls."""
+    real_replace = os.replace
+    calls: list[tuple[str, str]] = []
+
+    def flaky(src: str, dst: str | Path) -> None:
+        calls.append((str(src), str(dst)))
+        if len(calls) == nth or (len(calls) > nth and Path(dst).name in also):
+            raise OSError(errno.EIO, "Input/output error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", flaky)
+    return calls
+
+
+def test_batch_failure_mid_commit_puts_every_file_back(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """All or nothing: the files renamed before the failure get their previous bytes (and inode) back."""
     names = ["a/atom.xml", "b/atom.xml", "c/atom.xml"]
+    for name in names:
+        write_if_changed(out, name, OLD)
+    before = {name: ((out / name).stat().st_ino, _age(out / name)) for name in names}
+    writer = BatchWriter(out)
+    for name in names:
+        writer.add(name, NEW)
+    writer.add("new/deeper/atom.xml", NEW)
+    _failing_replace(monkeypatch, 3)
+    with pytest.raises(atomic.PublishError) as caught:
+        try:
+            writer.commit()
+        finally:
+            writer.discard()  # what the build does
+    assert [(out / n).read_bytes() for n in names] == [OLD, OLD, OLD]
+    assert {n: ((out / n).stat().st_ino, (out / n).stat().st_mtime_ns) for n in names} == before
+    assert not (out / "new").exists(), "a folder made only for the failed batch is removed again"
+    assert _temps(out) == []
+    error = caught.value
+    assert (error.errno, error.filename, error.restored, error.unrestored) == (
+        errno.EIO,
+        str(out / "c/atom.xml"),
+        2,
+        [],
+    )
+    assert error.outcome(out) == "nothing published (2 files restored)"
+
+
+def test_batch_failure_on_the_first_rename_publishes_nothing(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_if_changed(out, "atom.xml", OLD)
+    writer = BatchWriter(out)
+    writer.add("atom.xml", NEW)
+    writer.add("rss.xml", NEW)
+    _failing_replace(monkeypatch, 1)
+    with pytest.raises(atomic.PublishError) as caught:
+        writer.commit()
+    assert _files(out) == {"atom.xml": OLD}
+    assert caught.value.outcome(out) == "nothing published"
+
+
+def test_batch_failure_removes_new_files_it_had_published(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_if_changed(out, "z.xml", OLD)
+    writer = BatchWriter(out)
+    writer.add("tags/new/atom.xml", NEW)
+    writer.add("atom.xml", NEW)
+    writer.add("z.xml", NEW)
+    _failing_replace(monkeypatch, 3)
+    with pytest.raises(atomic.PublishError, match="Input/output") as caught:
+        writer.commit()
+    assert _files(out) == {"z.xml": OLD}
+    assert not (out / "tags").exists()
+    assert caught.value.restored == 2
+
+
+def test_batch_failure_names_exactly_the_files_it_could_not_put_back(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ["a.xml", "b.xml", "c.xml", "d.xml"]
     for name in names:
         write_if_changed(out, name, OLD)
     writer = BatchWriter(out)
     for name in names:
         writer.add(name, NEW)
+    _failing_replace(monkeypatch, 4, "b.xml")  # d.xml fails, then putting back b.xml fails too
+    with pytest.raises(atomic.PublishError) as caught:
+        writer.commit()
+    monkeypatch.undo()
+    assert _files(out)["b.xml"] == NEW
+    assert {n: data for n, data in _files(out).items() if TMP_MARK not in n} == {
+        "a.xml": OLD,
+        "b.xml": NEW,
+        "c.xml": OLD,
+        "d.xml": OLD,
+    }
+    error = caught.value
+    assert error.unrestored == [out / "b.xml"]
+    assert error.restored == 2
+    assert error.outcome(out) == (
+        "published in part: 1 file(s) hold new bytes and could not be restored: b.xml;"
+        " every other file holds its previous bytes"
+    )
+    # b.xml's previous bytes stay under a hidden name, which the sweep of leftovers removes.
+    assert [t.read_bytes() for t in _temps(out)] == [OLD]
+    assert remove_leftovers(out) == 1
+
+
+def test_batch_without_hard_links_keeps_copies(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system without hard links (or a file this user may not link) gets copies instead."""
+    write_if_changed(out, "atom.xml", OLD)
+    write_if_changed(out, "rss.xml", OLD)
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(atomic.os, "link", no_links)
+    writer = BatchWriter(out)
+    writer.add("atom.xml", NEW)
+    writer.add("rss.xml", NEW)
+    _failing_replace(monkeypatch, 2)
+    with pytest.raises(atomic.PublishError):
+        writer.commit()
+    assert _files(out) == {"atom.xml": OLD, "rss.xml": OLD}
+    monkeypatch.undo()
+    writer.add("atom.xml", NEW)
+    writer.commit()
+    assert _files(out) == {"atom.xml": NEW, "rss.xml": OLD}
+
+
+def test_batch_interrupted_mid_commit_puts_every_file_back(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_if_changed(out, "atom.xml", OLD)
+    write_if_changed(out, "rss.xml", OLD)
+    writer = BatchWriter(out)
+    writer.add("atom.xml", NEW)
+    writer.add("rss.xml", NEW)
     real_replace = os.replace
     calls = 0
 
-    def flaky(src: str, dst: str | Path) -> None:
+    def interrupt(src: str, dst: str | Path) -> None:
         nonlocal calls
         calls += 1
         if calls == 2:
-            raise OSError(errno.EIO, "Input/output error")
+            raise KeyboardInterrupt
         real_replace(src, dst)
 
-    monkeypatch.setattr(atomic.os, "replace", flaky)
-    with pytest.raises(OSError):
-        try:
-            writer.commit()
-        finally:
-            writer.discard()  # what the build does
-    assert [(out / n).read_bytes() for n in names] == [NEW, OLD, OLD]
-    assert _temps(out) == []
+    monkeypatch.setattr(atomic.os, "replace", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        writer.commit()
+    assert _files(out) == {"atom.xml": OLD, "rss.xml": OLD}
+
+
+def test_batch_removals_happen_with_the_commit_or_not_at_all(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_if_changed(out, "tags/gone/atom.xml", OLD)
+    write_if_changed(out, "atom.xml", OLD)
+    writer = BatchWriter(out)
+    writer.add("atom.xml", NEW)
+    writer.remove("tags/gone/atom.xml")
+    writer.remove("tags/never-was/atom.xml")
+    assert (out / "tags" / "gone" / "atom.xml").exists(), "nothing is removed before the commit"
+    real_unlink = os.unlink
+
+    def fail_on_feeds(path: str | Path) -> None:
+        if Path(path).name == "atom.xml":
+            raise OSError(errno.EACCES, "Permission denied")
+        real_unlink(path)
+
+    monkeypatch.setattr(atomic.os, "unlink", fail_on_feeds)
+    with pytest.raises(atomic.PublishError):
+        writer.commit()
+    monkeypatch.undo()
+    assert _files(out) == {"atom.xml": OLD, "tags/gone/atom.xml": OLD}
+    writer.add("atom.xml", NEW)
+    writer.remove("tags/gone/atom.xml")
+    writer.commit()
+    assert _files(out) == {"atom.xml": NEW}
+    assert not (out / "tags").exists(), "folders left empty by a removal go too"
+
+
+def test_batch_state_files_may_be_hidden_but_not_elsewhere(out: Path) -> None:
+    writer = BatchWriter(out)
+    assert writer.add_state(".state.json", b"{}") is True
+    writer.commit()
+    assert (out / ".state.json").read_bytes() == b"{}"
+    assert writer.add_state(".state.json", b"{}") is False
+    for name in ("a/.b", "..", ""):
+        with pytest.raises(ValueError, match="state file"):
+            writer.add_state(name, b"x")
 
 
 def test_batch_refuses_paths_outside(out: Path, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from .engine.build import BuildOptions, run_build
 from .engine.guard import BuildRefused
 from .model import Entry, Problem
 from .read import read_post
+from .write.atomic import PublishError
 from .write.lock import LockBusy
 
 EXIT_OK = 0
@@ -161,6 +162,15 @@ def _build(args: argparse.Namespace, config: Config) -> int:
         from .progress import ProgressBars  # tqdm loads only for a person at a terminal
 
         bars = ProgressBars()
+    announce = None
+    if (args.ping or config.websub.ping) and config.websub.hub:
+        from .websub import ping_hub
+
+        hub, timeout = config.websub.hub, config.websub.timeout
+
+        def announce(urls: list[str]) -> tuple[list[Problem], list[str]]:
+            return ping_hub(hub, urls, timeout)
+
     options = BuildOptions(
         strict=args.strict,
         prune=args.prune,
@@ -170,12 +180,19 @@ def _build(args: argparse.Namespace, config: Config) -> int:
         owner=str(args.config.resolve()),
         jobs=args.jobs,
         progress=bars,
+        announce=announce,
     )
     try:
         report = run_build(config, options)
     except BuildRefused as exc:
         print(exc.problem.format(), file=sys.stderr)
         return exc.exit_code
+    except PublishError as exc:
+        # A rename failed part-way: say which file, and what holds now (everything old, or exactly what is not).
+        print(
+            f"{exc.filename}: error: cannot write: {exc.strerror}; {exc.outcome(config.output_dir())}", file=sys.stderr
+        )
+        return EXIT_FAILED
     except OSError as exc:
         print(f"{exc.filename or config.output_dir()}: error: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -186,13 +203,8 @@ def _build(args: argparse.Namespace, config: Config) -> int:
     finally:
         if bars is not None:
             bars.close()
-    if (args.ping or config.websub.ping) and not report.aborted:
-        if not config.websub.hub:
-            report.problems.append(Problem(str(args.config), "--ping needs 'websub.hub' in the config", "warning"))
-        elif report.changed_feeds:
-            from .websub import ping_hub
-
-            report.problems.extend(ping_hub(config.websub.hub, report.changed_feeds, config.websub.timeout))
+    if (args.ping or config.websub.ping) and not config.websub.hub and not report.aborted:
+        report.problems.append(Problem(str(args.config), "--ping needs 'websub.hub' in the config", "warning"))
     # Standard output may be a pipe whose reader stops early (`| head -1`); the build is done by now.
     try:
         if args.verbose:

@@ -22,9 +22,10 @@ from .. import __version__
 from ..config import Config
 from ..model import EntryRef, FeedSpec, PostIndex, Problem
 from ..plan.idguard import Published, id_change_warning, published_ids
-from ..write.atomic import BatchWriter, remove_leftovers
+from ..write.atomic import BatchWriter, PublishError, remove_leftovers
 from ..write.lock import build_lock
-from ..write.manifest import Manifest, Publication, load_manifest, settle_manifest
+from ..write.manifest import Manifest, Publication, load_manifest, stage_manifest
+from . import announce
 from .cache import Cache, CacheFault, as_fault, remove_files
 from .gcpause import kept_out_of_sight, paused_gc
 from .guard import check_owner, check_posts, check_walk, damaged
@@ -48,6 +49,9 @@ class BuildOptions:
     now: datetime | None = None
     # Told (stage, done, total) as work advances; the CLI draws a progress bar with it.
     progress: Callable[[str, int, int], None] | None = None
+    # Tells the WebSub hub about changed feed URLs; returns its warnings and the URLs it could not announce.
+    # Called with the lock held once the build is done, with what this run and earlier ones left unannounced.
+    announce: Callable[[list[str]], tuple[list[Problem], list[str]]] | None = None
 
 
 @dataclass
@@ -174,6 +178,8 @@ def _run_with(
     try:
         with kept_out_of_sight() as keep:
             _build(run, keep)
+        if options.announce is not None and not report.aborted:
+            _announce(run, options.announce)
     finally:
         cache.close()
 
@@ -259,8 +265,7 @@ def _build(run: _Run, keep: Callable[[], None]) -> None:
     pages_fingerprint = _pages_fingerprint(specs, run.config_fp)
     previous_pages = run.lifecycle.start_publishing({spec.path for spec in stale})
     same_pages = previous_pages == pages_fingerprint and not damaged(str(run.out_dir), _PAGES, run.manifest.stamps)
-    files = _publish(run, specs, stale, same_pages)
-    _settle_manifest(run, files, site_ids)
+    files = _publish(run, specs, stale, same_pages, site_ids)
     # A post waiting for its date, or one the file system refused, must be looked at again on every
     # run, so such a site is never replayed.
     waiting = bool(run.unread) or any(r.skipped == "future" for r in results)
@@ -404,9 +409,9 @@ def _fill_bodies(run: _Run, stale: list[FeedSpec[EntryRef]]) -> None:
 
 
 def _publish(
-    run: _Run, specs: list[FeedSpec[EntryRef]], stale: list[FeedSpec[EntryRef]], same_pages: bool
+    run: _Run, specs: list[FeedSpec[EntryRef]], stale: list[FeedSpec[EntryRef]], same_pages: bool, site_ids: Published
 ) -> list[str]:
-    """Render the stale feeds and the pages, and publish them all at once; every file the site has."""
+    """Render the stale feeds and the pages, and publish them with the manifest, all or none; the site's files."""
     from ..render.pages import OPML_FILENAME, render_index, render_opml
     from .publish import feed_files, render_stale
 
@@ -414,6 +419,7 @@ def _publish(
     pages = (("index.html", render_index), (OPML_FILENAME, render_opml))
     files.extend(name for name, _ in pages)
     writer = BatchWriter(run.out_dir)
+    owed_before: list[str] | None = None
     try:
         tally = render_stale(stale, run.config, writer, run.cache, run.cache.path, run.jobs, run.options.progress)
         if same_pages and all((run.out_dir / name).is_file() for name, _ in pages):
@@ -425,12 +431,17 @@ def _publish(
                     tally.written += 1
                 else:
                     tally.unchanged += 1
+        _stage_manifest(run, writer, files, site_ids)
+        owed_before = _owe_before_publishing(run, tally.changed_urls)
         writer.commit()
-    except BaseException:
+    except BaseException as exc:
         # Workers stage files of their own; those of batches whose results never arrived
         # (an error, a full disk, a signal) are known to no writer: sweep the folder for them.
         writer.discard()
         remove_leftovers(run.out_dir)
+        if owed_before is not None and isinstance(exc, PublishError) and not exc.unrestored:
+            # Every file was put back: this run announced nothing because it published nothing.
+            announce.owe(run.cache, owed_before)
         raise
     finally:
         writer.discard()
@@ -442,10 +453,32 @@ def _publish(
     return files
 
 
-def _settle_manifest(run: _Run, files: list[str], site_ids: Published) -> None:
+def _owe_before_publishing(run: _Run, changed_urls: list[str]) -> list[str] | None:
+    """Record the feeds about to change as owed to the hub before any is renamed, since a run may die
+    part-way; returns what was owed before, or None when nothing was recorded."""
+    if run.options.announce is None or not changed_urls:
+        return None
+    before = announce.owed(run.cache)
+    announce.owe(run.cache, [*before, *changed_urls])
+    return before
+
+
+def _announce(run: _Run, tell: Callable[[list[str]], tuple[list[Problem], list[str]]]) -> None:
+    """Ping the hub for this run's changed feeds and those earlier runs could not announce."""
+    before = announce.owed(run.cache)
+    urls = list(dict.fromkeys([*before, *run.report.changed_feeds]))
+    if not urls:
+        return
+    problems, left = tell(urls)
+    run.report.problems.extend(problems)
+    if left != before:
+        announce.owe(run.cache, left)
+
+
+def _stage_manifest(run: _Run, writer: BatchWriter, files: list[str], site_ids: Published) -> None:
     report, options = run.report, run.options
     now = Publication(files, site_ids, options.owner, report.posts_read, report.entries)
-    report.problems.extend(settle_manifest(run.out_dir, now, run.manifest, options.prune, options.allow_empty))
+    report.problems.extend(stage_manifest(writer, run.out_dir, now, run.manifest, options.prune, options.allow_empty))
 
 
 def _pages_fingerprint(specs: list[FeedSpec[EntryRef]], config_fp: str) -> str:

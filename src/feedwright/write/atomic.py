@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -143,19 +146,55 @@ def remove_feed_files(out_dir: Path, relative_files: list[str]) -> None:
             folder = folder.parent
 
 
+class PublishError(OSError):
+    """A batch's commit failed; every file it had replaced was put back, except `unrestored`.
+
+    `filename` is the file whose write failed, `restored` how many files were put back to their
+    previous bytes (a file the batch created counts once it is removed again), `unrestored` the
+    files that still hold the batch's bytes because putting them back failed too.
+    """
+
+    def __init__(self, cause: OSError, target: Path, restored: int, unrestored: list[Path]) -> None:
+        super().__init__(cause.errno, cause.strerror or str(cause), str(target))
+        self.restored = restored
+        self.unrestored = unrestored
+
+    def outcome(self, out_dir: Path) -> str:
+        """What holds after the failure, in one line."""
+        if not self.unrestored:
+            return f"nothing published ({self.restored} files restored)" if self.restored else "nothing published"
+        names = ", ".join(_shown(out_dir, path) for path in self.unrestored)
+        return (
+            f"published in part: {len(self.unrestored)} file(s) hold new bytes and could not be restored:"
+            f" {names}; every other file holds its previous bytes"
+        )
+
+
+def _shown(out_dir: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(out_dir))
+    except ValueError:
+        return str(path)
+
+
 class BatchWriter:
-    """Write many files with one sync instead of two fsyncs each.
+    """Write many files with one sync instead of two fsyncs each, and publish all of them or none.
 
     Changed files are first written to temporary files beside their targets; `commit`
     then makes all of them durable with one sync, renames each over its target, and
     syncs again so the renames last. A crash at any point leaves every target either
     the old complete file or the new complete one; an fsync per file is far slower on a
     site with thousands of tag feeds.
+
+    Until the last rename has succeeded, `commit` keeps each replaced file's previous bytes
+    under a hidden name (a hard link: no copy, and the target is never missing), so that a
+    rename failing half-way puts every file back as it was.
     """
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self._pending: list[tuple[str, Path]] = []
+        self._doomed: list[Path] = []
         self._root: Path | None = None
         # Folders checked by safe_target's rule and known to exist. While the build holds the lock
         # nothing else writes into the output folder, so one check per folder holds for the batch.
@@ -177,6 +216,31 @@ class BatchWriter:
         self._pending.append((tmp, target))
         return True
 
+    def add_state(self, name: str, data: bytes) -> bool:
+        """Stage a state file of the output folder itself (the manifest), whose name is hidden on purpose."""
+        if "/" in name or os.sep in name or name in ("", ".", ".."):
+            raise ValueError(f"not a state file name: {name!r}")
+        tmp = _write_temp(self.out_dir / name, data, durable=False)
+        if tmp is None:
+            return False
+        self._pending.append((tmp, self.out_dir / name))
+        return True
+
+    def remove(self, relative: str) -> None:
+        """Delete `relative` with the commit (a pruned feed), and put it back if the commit fails."""
+        self._doomed.append(safe_target(self.out_dir, relative))
+
+    def stats_as_published(self, relatives: list[str]) -> dict[str, os.stat_result]:
+        """What stat() will say of each of these files once this batch is committed: a staged file's
+        temp file's (a rename keeps size and time), else the file's own; files that do not exist are left out."""
+        staged = {str(target): tmp for tmp, target in self._pending}
+        found: dict[str, os.stat_result] = {}
+        for relative in relatives:
+            target = str(self.out_dir / relative)
+            with contextlib.suppress(OSError):
+                found[relative] = os.stat(staged.get(target, target))
+        return found
+
     def take(self) -> list[tuple[str, Path]]:
         """Hand the staged files over (to the process that will publish them)."""
         staged, self._pending = self._pending, []
@@ -187,16 +251,136 @@ class BatchWriter:
         self._pending.extend(staged)
 
     def commit(self) -> None:
-        if not self._pending:
+        """Publish every staged file and removal, or none: raises PublishError once all is put back."""
+        if not self._pending and not self._doomed:
             return
+        pending, doomed = self._pending, self._doomed
+        self._pending, self._doomed = [], []
+        # (target, its previous bytes' hidden name or None when it had none), in the order applied.
+        applied: list[tuple[Path, str | None]] = []
+        kept: list[str] = []
+        target = self.out_dir
+        try:
+            previous = []
+            for target in [*(t for _, t in pending), *doomed]:
+                backup = _keep_previous(target)
+                previous.append(backup)
+                if backup is not None:
+                    kept.append(backup)
+            # One sync makes the staged bytes (and any backup copy) durable before the first rename.
+            os.sync()
+            for (tmp, target), backup in zip(pending, previous, strict=False):
+                os.replace(tmp, target)
+                applied.append((target, backup))
+            for target, backup in zip(doomed, previous[len(pending) :], strict=True):
+                if backup is None:
+                    continue  # already gone
+                os.unlink(target)
+                applied.append((target, backup))
+        except BaseException as exc:
+            restored, failed = _roll_back(applied)
+            for tmp, _ in pending:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            # A backup whose restore failed still holds the previous bytes: it is left for the sweep of
+            # leftovers, the rest go now.
+            still_needed = {backup for _, backup in failed}
+            for backup in kept:
+                if backup not in still_needed:
+                    with contextlib.suppress(OSError):
+                        os.unlink(backup)
+            _remove_empty_folders(self.out_dir, [t.parent for _, t in pending])
+            if isinstance(exc, OSError):
+                raise PublishError(exc, target, restored, [t for t, _ in failed]) from exc
+            raise
         os.sync()
-        for tmp, target in self._pending:
-            os.replace(tmp, target)
-        self._pending.clear()
-        os.sync()
+        for backup in kept:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+        _remove_empty_folders(self.out_dir, [t.parent for t in doomed])
 
     def discard(self) -> None:
         for tmp, _ in self._pending:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         self._pending.clear()
+        self._doomed.clear()
+
+
+def _keep_previous(target: Path) -> str | None:
+    """A hidden second name for `target`'s current bytes; None when there is no file to keep."""
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        return None  # a folder in the way: the rename fails, and nothing needs keeping
+    prefix = f".{target.name.lstrip('.')}{TMP_MARK}was-"
+    for attempt in range(100):
+        backup = os.path.join(target.parent, f"{prefix}{os.getpid()}-{attempt}")
+        try:
+            os.link(target, backup, follow_symlinks=False)
+            return backup
+        except FileExistsError:
+            continue
+        except OSError:
+            # No hard links here (some file systems, or a file this user may not link): a copy.
+            return _copy_previous(target)
+    return _copy_previous(target)
+
+
+def _copy_previous(target: Path) -> str:
+    """`target`'s bytes (or a symbolic link's text) kept under a hidden name, by copying."""
+    prefix = f".{target.name.lstrip('.')}{TMP_MARK}was-"
+    if target.is_symlink():
+        for attempt in range(100):
+            backup = os.path.join(target.parent, f"{prefix}{os.getpid()}-link-{attempt}")
+            try:
+                os.symlink(os.readlink(target), backup)
+                return backup
+            except FileExistsError:
+                continue
+        raise FileExistsError(errno.EEXIST, "no free name for a backup", str(target))
+    fd, backup = tempfile.mkstemp(prefix=prefix, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle, target.open("rb") as source:
+            shutil.copyfileobj(source, handle)
+        shutil.copymode(target, backup)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(backup)
+        raise
+    return backup
+
+
+def _roll_back(applied: list[tuple[Path, str | None]]) -> tuple[int, list[tuple[Path, str | None]]]:
+    """Put back what `applied` changed, newest first; (files put back, the changes that could not be undone)."""
+    restored = 0
+    failed: list[tuple[Path, str | None]] = []
+    for target, backup in reversed(applied):
+        try:
+            if backup is None:
+                os.unlink(target)
+            else:
+                os.replace(backup, target)
+        except FileNotFoundError:
+            restored += backup is None  # a new file already gone is as good as removed
+            if backup is not None:
+                failed.append((target, backup))
+        except OSError:
+            failed.append((target, backup))
+        else:
+            restored += 1
+    failed.reverse()
+    return restored, failed
+
+
+def _remove_empty_folders(out_dir: Path, folders: list[Path]) -> None:
+    """Remove the folders in `folders` that are left empty, and their emptied parents, up to `out_dir`."""
+    for folder in sorted(set(folders), key=lambda f: len(f.parts), reverse=True):
+        while folder != out_dir and folder.is_relative_to(out_dir):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent

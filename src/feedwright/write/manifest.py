@@ -10,14 +10,13 @@ is refused, and a build that finds no posts where the last one published some wr
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Problem
 from ..plan.idguard import Published, read_published
-from .atomic import atomic_write, remove_feed_files
+from .atomic import BatchWriter
 
 MANIFEST = ".feedwright-manifest.json"
 
@@ -69,6 +68,19 @@ def settle_manifest(
     by another config is not this build's to prune), and none when more than PRUNE_SHARE of the
     feed sets would go at once, unless `allow_empty`. Returns warnings naming the feeds kept.
     """
+    writer = BatchWriter(out_dir)
+    try:
+        problems = stage_manifest(writer, out_dir, now, last, prune, allow_empty)
+        writer.commit()
+    finally:
+        writer.discard()
+    return problems
+
+
+def stage_manifest(
+    writer: BatchWriter, out_dir: Path, now: Publication, last: Manifest, prune: bool, allow_empty: bool = False
+) -> list[Problem]:
+    """`settle_manifest` staged into `writer`: the manifest and pruned feeds go with the rest of its batch."""
     problems: list[Problem] = []
     owned = last.owner is None or now.owner is None or last.owner == now.owner
     gone = sorted(set(last.files) - set(now.files)) if owned else []
@@ -88,7 +100,8 @@ def settle_manifest(
             )
             gone = []
     if gone and prune:
-        remove_feed_files(out_dir, gone)
+        for relative in gone:
+            writer.remove(relative)
     elif gone:
         kept = gone
         folders = sorted({str(Path(g).parent) for g in gone})
@@ -104,28 +117,22 @@ def settle_manifest(
     data: dict[str, object] = {
         "files": files,
         "site_ids": now.site_ids,
-        "stamps": _stamps(out_dir, files),
+        "stamps": _stamps(writer, files),
         "owner": now.owner or last.owner,
         "posts": now.posts,
         "entries": now.entries,
     }
     manifest = _SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=1))
     manifest += "\n"
-    atomic_write(out_dir / MANIFEST, manifest.encode("utf-8"))
+    # Staged last, so renamed last: a run killed part-way through its renames leaves the old manifest.
+    writer.add_state(MANIFEST, manifest.encode("utf-8"))
     return problems
 
 
-def _stamps(out_dir: Path, files: list[str]) -> dict[str, list[int]]:
-    """Each file's size and modification time as published: what the next run holds the folder to."""
-    folder = f"{out_dir}{os.sep}"
-    stamps: dict[str, list[int]] = {}
-    for name in files:
-        try:
-            st = os.stat(folder + name)
-        except OSError:
-            continue
-        stamps[name] = [st.st_size, st.st_mtime_ns]
-    return stamps
+def _stamps(writer: BatchWriter, files: list[str]) -> dict[str, list[int]]:
+    """Each file's size and modification time as it will be once the batch is published: what the
+    next run holds the folder to. A rename keeps both, so a staged file's are read from its temp file."""
+    return {name: [st.st_size, st.st_mtime_ns] for name, st in writer.stats_as_published(files).items()}
 
 
 def load_manifest(out_dir: Path) -> Manifest:
