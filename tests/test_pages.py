@@ -11,7 +11,8 @@ import pytest
 from lxml import etree
 
 from feedwright.config import Config, config_from_mapping
-from feedwright.model import Entry, FeedKind, FeedSpec
+from feedwright.model import Entry, EntryRef, FeedKind, FeedSpec, PostIndex
+from feedwright.plan.feeds import plan_feeds
 from feedwright.render.pages import render_index, render_opml
 from feedwright.slug import slugify
 
@@ -315,3 +316,11 @@ def test_opml_leaves_out_empty_groups_and_is_deterministic() -> None:
     assert [g.get("text") for g in root.findall("body/outline")] == ["Site"]
     empty = parse_opml(render_opml([make_spec("site", "", [])], make_config()))
     assert empty.find("head/dateModified") is None
+
+
+def test_the_opml_date_of_a_feed_from_before_1901_has_a_writable_offset() -> None:
+    config = config_from_mapping({"site": {"title": "T", "base_url": BASE, "timezone": "Asia/Shanghai"}})
+    when = datetime(1899, 6, 1, tzinfo=UTC).timestamp()
+    ref = EntryRef("https://example.org/old/", -when, when, (), (), 0, "old.md", b"")
+    opml = render_opml(plan_feeds([PostIndex("old.md", (), None, ref, (ref,))], config), config).decode()
+    assert "+0805" not in opml and "Thu, 01 Jun 1899 00:00:00 +0000" in opml

@@ -17,7 +17,7 @@ from .markup import MarkdownRenderer, MarkupError, plain_text_html, to_html
 from .model import Entry, EntryRef, FeedSpec, Post, PostEntries, PostIndex, Problem
 from .plan.duplicates import reject_duplicate_ids
 from .plan.feeds import plan_feeds
-from .read import ReadResult, read_post, shown_path, walk_posts
+from .read import ReadResult, display_path, read_post, walk_posts
 from .render import feed_set
 from .render.pages import OPML_FILENAME, render_index, render_opml
 from .split.article import split_post
@@ -92,7 +92,7 @@ def read_site(config: Config, now: datetime) -> tuple[list[PostResult], list[Pro
     renderer = MarkdownRenderer()
     cwd = Path.cwd().resolve()
     results = [
-        read_and_split(Path(p), config, now, renderer, display=shown_path(Path(p), cwd)) for p, _ in sorted(found)
+        read_and_split(Path(p), config, now, renderer, display=display_path(Path(p), cwd)) for p, _ in sorted(found)
     ]
     return results, problems
 

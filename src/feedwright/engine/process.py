@@ -15,7 +15,7 @@ from ..config import Config
 from ..markup import MarkdownRenderer
 from ..model import Entry, Post, PostEntries, Problem
 from ..pipeline import post_entries
-from ..read import read_post, shown_path
+from ..read import display_path, read_post
 from ..split.article import article_entry, wants_split
 from . import index
 from .cache import BodyReader, unpacked
@@ -37,7 +37,7 @@ def process_file(
     benchmarks/README.md, design notes). A digest is always split now: its items, and so its
     tags, come from its text.
     """
-    result = read_post(path, config, now, display=shown_path(path, cwd))
+    result = read_post(path, config, now, display=display_path(path, cwd))
     digest = result.digest or file_digest(str(path))
     if result.post is None:
         row = _post_row(str(path), digest, None, result.problems, result.skipped)

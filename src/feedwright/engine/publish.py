@@ -19,8 +19,8 @@ from typing import Protocol
 
 from ..config import Config
 from ..model import Entry, EntryRef, FeedSpec, PostEntries
-from ..render import render_formats
-from ..render.urls import ARCHIVE_FORMATS, feed_file
+from ..render import feed_set, formats
+from ..render.urls import feed_file
 from ..write.atomic import BatchWriter
 from .cache import BodyReader
 from .workers import Batching, run_batches
@@ -47,12 +47,6 @@ class RenderTally:
     unchanged: int = 0
     headers_read: int = 0
     changed_urls: list[str] = field(default_factory=list)
-
-
-def formats(spec: FeedSpec[EntryRef], config: Config) -> list[str]:
-    if spec.kind == "archive":
-        return [fmt for fmt in config.formats if fmt in ARCHIVE_FORMATS]
-    return list(config.formats)
 
 
 def feed_files(spec: FeedSpec[EntryRef], config: Config) -> list[str]:
@@ -117,8 +111,7 @@ def _render_into(
     out: list[tuple[str, bool, str]] = []
     for spec in specs:
         full = spec.filled(tuple(entries.full(e) for e in spec.entries))
-        fmts = formats(spec, config)
-        for fmt, name, data in zip(fmts, feed_files(spec, config), render_formats(full, config, fmts), strict=True):
+        for fmt, name, data in feed_set(full, config):
             out.append((name, writer.add(name, data), spec.self_urls[fmt]))
     return out
 

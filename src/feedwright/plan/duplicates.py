@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import PostIndex, Problem
-from ..read import shown_path
+from ..read import display_path
 
 
 def reject_duplicate_ids(results: list[PostIndex]) -> list[PostIndex]:
@@ -24,8 +24,8 @@ def reject_duplicate_ids(results: list[PostIndex]) -> list[PostIndex]:
         clash = next((owner[i] for i in sorted(ids) if i in owner), None)
         if clash is not None:
             problem = Problem(
-                shown_path(Path(result.path)),
-                f"has the same id/permalink as {shown_path(Path(clash))} ({result.article.id}), published earlier;"
+                display_path(Path(result.path)),
+                f"has the same id/permalink as {display_path(Path(clash))} ({result.article.id}), published earlier;"
                 " left out: give it its own 'permalink' or 'slug'",
             )
             kept[result.path] = PostIndex(result.path, (*result.problems, problem))

@@ -7,6 +7,6 @@ mapping and a body), fields (the mapping → a Post's fields); post runs them fo
 from __future__ import annotations
 
 from .post import ReadResult, read_post
-from .walk import find_post_files, shown_path, walk_posts
+from .walk import display_path, find_post_files, walk_posts
 
-__all__ = ["ReadResult", "find_post_files", "read_post", "shown_path", "walk_posts"]
+__all__ = ["ReadResult", "display_path", "find_post_files", "read_post", "walk_posts"]

@@ -36,7 +36,7 @@ def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Pro
             with os.scandir(base) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            problems.append(Problem(shown_path(Path(base)), f"{UNLISTABLE}: {exc.strerror or exc}", "warning"))
+            problems.append(Problem(display_path(Path(base)), f"{UNLISTABLE}: {exc.strerror or exc}", "warning"))
             continue
         folders: list[str] = []
         for entry in entries:
@@ -54,14 +54,14 @@ def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Pro
                         if inside
                         else "symbolic link leads outside the posts folder; skipped"
                     )
-                    problems.append(Problem(shown_path(Path(entry.path)), message, "warning"))
+                    problems.append(Problem(display_path(Path(entry.path)), message, "warning"))
                     continue
                 if not entry.name.endswith(".md"):
                     continue
                 if link and not _inside(Path(entry.path), root):
                     problems.append(
                         Problem(
-                            shown_path(Path(entry.path)),
+                            display_path(Path(entry.path)),
                             "symbolic link leads outside the posts folder; skipped",
                             "warning",
                         )
@@ -72,7 +72,7 @@ def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Pro
                 continue
             if not stat.S_ISREG(st.st_mode):
                 # A named pipe or device would block or never end the read; cron must not hang on it.
-                problems.append(Problem(shown_path(Path(entry.path)), "not a regular file; skipped", "warning"))
+                problems.append(Problem(display_path(Path(entry.path)), "not a regular file; skipped", "warning"))
                 continue
             found.append((entry.path, st))
         pending.extend(reversed(folders))
@@ -87,7 +87,7 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def shown_path(path: Path, cwd: Path | None = None) -> str:
+def display_path(path: Path, cwd: Path | None = None) -> str:
     """A path for a problem line, openable from where the build runs; a link is named, not resolved.
 
     `cwd`: the working folder, resolved, when the caller names many paths: resolving it once for

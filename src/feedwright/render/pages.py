@@ -14,6 +14,7 @@ from html import escape
 from lxml import etree
 
 from ..config import Config
+from ..dates import whole_minute_offset
 from ..model import FeedSpec
 from ..text import clean_line
 from . import RENDERERS
@@ -134,7 +135,7 @@ def render_opml(specs: Sequence[FeedSpec], config: Config) -> bytes:
     newest = _newest(specs)
     if newest is not None:
         # The newest entry's time, not the build's, so an unchanged site gives the same bytes.
-        etree.SubElement(head, "dateModified").text = format_datetime(newest.astimezone(config.tz))
+        etree.SubElement(head, "dateModified").text = format_datetime(whole_minute_offset(newest.astimezone(config.tz)))
     etree.SubElement(head, "docs").text = "https://opml.org/spec2.opml"
     body = etree.SubElement(root, "body")
     # Atom is the richest of the three; otherwise the format the site lists first.
