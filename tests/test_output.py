@@ -15,7 +15,6 @@ from feedwright.write.atomic import (
     TMP_MARK,
     BatchWriter,
     atomic_write,
-    remove_feed_files,
     remove_leftovers,
     safe_target,
     write_if_changed,
@@ -680,7 +679,14 @@ def test_remove_leftovers_on_a_missing_folder(tmp_path: Path) -> None:
     assert remove_leftovers(tmp_path / "nope") == 0
 
 
-# --- remove_feed_files ---------------------------------------------------------------------------
+# --- removing feeds with a batch's commit (--prune) -----------------------------------------------
+
+
+def remove_feed_files(out: Path, names: list[str]) -> None:
+    writer = BatchWriter(out)
+    for name in names:
+        writer.remove(name)
+    writer.commit()
 
 
 def test_remove_feed_files_removes_files_and_the_folders_they_leave_empty(out: Path) -> None:

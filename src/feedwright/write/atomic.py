@@ -131,21 +131,6 @@ def remove_leftovers(out_dir: Path) -> int:
     return removed
 
 
-def remove_feed_files(out_dir: Path, relative_files: list[str]) -> None:
-    """Delete the files of feeds that no longer exist, and their folders when left empty."""
-    for relative in relative_files:
-        target = safe_target(out_dir, relative)
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        folder = target.parent
-        while folder != out_dir and folder.is_relative_to(out_dir):
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-            folder = folder.parent
-
-
 class PublishError(OSError):
     """A batch's commit failed; every file it had replaced was put back, except `unrestored`.
 
