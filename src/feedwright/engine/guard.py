@@ -16,9 +16,8 @@ import stat
 from collections.abc import Iterable
 
 from ..model import Problem
-from ..read.walk import UNLISTABLE
+from ..read.walk import MISSING, UNLISTABLE
 from ..write.manifest import Manifest
-from .scan import MISSING
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

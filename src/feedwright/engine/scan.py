@@ -10,15 +10,10 @@ from ..model import Problem
 from ..read import walk_posts
 from .records import FileStamp, KnownFile
 
-MISSING = "posts folder does not exist"
-
 
 def scan(config: Config) -> tuple[dict[str, FileStamp], list[Problem]]:
     """Every post file under the posts folder with its stat, and problems of the walk."""
-    folder = config.posts_dir()
-    if not folder.is_dir():
-        return {}, [Problem(str(folder), f"{MISSING} (set 'posts' in the config or give --posts)")]
-    found, problems = walk_posts(folder)
+    found, problems = walk_posts(config.posts_dir())
     stamps = {path: FileStamp(path, st.st_size, st.st_mtime_ns) for path, st in found}
     return stamps, problems
 

@@ -11,6 +11,7 @@ from ..model import Problem
 # How a problem line of the walk begins when a folder could not be listed: what engine/guard.py
 # tells a machine fault (an unreadable or vanished folder) by.
 UNLISTABLE = "cannot list the folder"
+MISSING = "posts folder does not exist"
 
 
 def find_post_files(folder: Path) -> tuple[list[Path], list[Problem]]:
@@ -26,6 +27,8 @@ def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Pro
     the file system: os.scandir's entries know their type without a stat, which leaves one stat
     per post, and no Path object is made (benchmarks/README.md, design notes).
     """
+    if not folder.is_dir():
+        return [], [Problem(str(folder), f"{MISSING} (set 'posts' in the config or give --posts)")]
     problems: list[Problem] = []
     found: list[tuple[str, os.stat_result]] = []
     root = folder.resolve()
