@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import Config
 from .markup import MarkdownRenderer, MarkupError, plain_text_html, to_html
-from .model import Entry, EntryRef, FeedSpec, Post, PostEntries, PostIndex, Problem
+from .model import Entry, EntryRef, Post, PostEntries, PostIndex, Problem
 from .plan.duplicates import reject_duplicate_ids
 from .plan.feeds import plan_feeds
 from .read import ReadResult, display_path, read_post, walk_posts
@@ -79,16 +79,11 @@ class Site:
 
     files: dict[str, bytes] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    specs: list[FeedSpec[EntryRef]] = field(default_factory=list)
-    posts: list[PostIndex] = field(default_factory=list)
 
 
 def read_site(config: Config, now: datetime) -> tuple[list[PostResult], list[Problem]]:
     """Every post file of the site read and split, sorted by path; and the problems of the walk."""
-    folder = config.posts_dir()
-    if not folder.is_dir():
-        return [], [Problem(str(folder), "posts folder does not exist (set 'posts' in the config or give --posts)")]
-    found, problems = walk_posts(folder)
+    found, problems = walk_posts(config.posts_dir())
     renderer = MarkdownRenderer()
     cwd = Path.cwd().resolve()
     results = [
@@ -106,17 +101,17 @@ def build_site(config: Config, now: datetime) -> Site:
     """Every file the site's build publishes (feeds, index.html, feeds.opml), made from scratch."""
     results, walk_problems = read_site(config, now)
     site = Site(problems=list(walk_problems))
-    site.posts = plan_site(results)
-    for post in site.posts:
+    posts = plan_site(results)
+    for post in posts:
         site.problems.extend(post.problems)
-    site.specs = plan_feeds([p for p in site.posts if p.article is not None], config)
+    specs = plan_feeds([p for p in posts if p.article is not None], config)
     by_ref = {(r.path, e.index): e for r in results if r.entries for e in _entries(r.entries)}
-    for spec in site.specs:
+    for spec in specs:
         full = spec.filled(tuple(by_ref[(ref.path, ref.index)] for ref in spec.entries))
         for _, name, data in feed_set(full, config):
             site.files[name] = data
-    site.files["index.html"] = render_index(site.specs, config)
-    site.files[OPML_FILENAME] = render_opml(site.specs, config)
+    site.files["index.html"] = render_index(specs, config)
+    site.files[OPML_FILENAME] = render_opml(specs, config)
     return site
 
 

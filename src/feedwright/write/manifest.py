@@ -59,28 +59,16 @@ class Publication:
     entries: int
 
 
-def settle_manifest(
-    out_dir: Path, now: Publication, last: Manifest, prune: bool, allow_empty: bool = False
+def stage_manifest(
+    writer: BatchWriter, out_dir: Path, now: Publication, last: Manifest, prune: bool, allow_empty: bool = False
 ) -> list[Problem]:
-    """Record what this build published; feeds that existed last time but not now are kept unless pruning.
+    """Stage what this build published into `writer`, with the rest of its batch: the manifest, and the
+    removal of feeds that existed last time but not now when pruning (else they are kept, with a warning).
 
     Only files the last manifest lists under this build's owner are ever deleted (a manifest left
     by another config is not this build's to prune), and none when more than PRUNE_SHARE of the
     feed sets would go at once, unless `allow_empty`. Returns warnings naming the feeds kept.
     """
-    writer = BatchWriter(out_dir)
-    try:
-        problems = stage_manifest(writer, out_dir, now, last, prune, allow_empty)
-        writer.commit()
-    finally:
-        writer.discard()
-    return problems
-
-
-def stage_manifest(
-    writer: BatchWriter, out_dir: Path, now: Publication, last: Manifest, prune: bool, allow_empty: bool = False
-) -> list[Problem]:
-    """`settle_manifest` staged into `writer`: the manifest and pruned feeds go with the rest of its batch."""
     problems: list[Problem] = []
     owned = last.owner is None or now.owner is None or last.owner == now.owner
     gone = sorted(set(last.files) - set(now.files)) if owned else []
