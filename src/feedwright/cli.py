@@ -15,12 +15,14 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from . import __version__
-from .config import Config, ConfigError, check_folders, load_config
+from .config import GENERATORS, Config, ConfigError, check_folders, load_config
 from .dates import isoformat
 from .engine.build import BuildOptions, run_build
 from .engine.guard import BuildRefused
+from .initsite import CONFIG_NAME, InitError, InitRequest, write_config
 from .model import Entry, Problem
 from .read import read_post
+from .read.gitdates import ShallowClone, with_git_dates
 from .write.atomic import PublishError
 from .write.lock import LockBusy
 
@@ -72,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     common = _Parser(add_help=False)
-    common.add_argument("-c", "--config", type=Path, default=Path("config.yaml"), help="default: ./config.yaml")
+    common.add_argument(
+        "-c", "--config", type=Path, default=None, help="default: ./feedwright.yaml when present, else ./config.yaml"
+    )
     common.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
     common.add_argument("--future", action="store_true", help="include posts dated in the future")
 
@@ -101,10 +105,26 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", parents=[common], help="read config and every post; write nothing")
     check.add_argument("--posts", type=Path, help="posts folder (overrides the config)")
     check.add_argument("--strict", action="store_true", help="exit 1 when any post was rejected")
+
+    init = sub.add_parser("init", help="write feedwright.yaml for a Jekyll, Hugo, Hexo, Zola or Pelican site")
+    init.add_argument("root", type=Path, nargs="?", default=Path("."), metavar="DIR", help="the site (default: .)")
+    init.add_argument("--generator", choices=[g for g in GENERATORS if g != "plain"], help="do not guess: this one")
+    init.add_argument("--base-url", default="", metavar="URL", help="the site's address, when its files do not say")
+    init.add_argument("--title", default="", metavar="TEXT", help="the feeds' title, when the site's files do not say")
+    init.add_argument("--force", action="store_true", help="replace an existing feedwright.yaml")
     return parser
 
 
+def _config_path(given: Path | None) -> Path:
+    """-c, else ./feedwright.yaml, else ./config.yaml (a Hugo site root has a config.yaml of its own)."""
+    if given is not None:
+        return given
+    own = Path(CONFIG_NAME)
+    return own if own.exists() else Path("config.yaml")
+
+
 def _load(args: argparse.Namespace) -> Config:
+    args.config = _config_path(args.config)
     config = load_config(args.config)
     posts = getattr(args, "posts", None)
     out = getattr(args, "out", None)
@@ -119,7 +139,10 @@ def _load(args: argparse.Namespace) -> Config:
         config = replace(config, include_drafts=True)
     if args.future:
         config = replace(config, include_future=True)
-    return config
+    try:
+        return with_git_dates(config)
+    except ShallowClone as exc:
+        raise ConfigError(f"{args.config}: date_fallback: git: {exc}") from None
 
 
 def _print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
@@ -131,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         signal.signal(signal.SIGTERM, _stop)
     args = _parser().parse_args(argv)
+    if args.command == "init":
+        return _init(args)
     try:
         config = _load(args)
     except ConfigError as exc:
@@ -154,6 +179,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("feedwright: interrupted; temporary files removed, the lock released", file=sys.stderr)
         return 130
+
+
+def _init(args: argparse.Namespace) -> int:
+    request = InitRequest(args.root, args.generator or "", args.base_url, args.title, args.force)
+    try:
+        target, facts = write_config(request)
+    except InitError as exc:
+        print(f"feedwright init: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"a {facts.generator.capitalize()} site; posts in {facts.posts}/")
+    for line in facts.found:
+        print(f"  {line}")
+    print(f"wrote {target}; build the feeds with: cd {args.root} && feedwright build")
+    return EXIT_OK
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:

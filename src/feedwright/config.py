@@ -11,8 +11,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from .model import GitDates
+
 FORMATS = ("atom", "rss", "json")
 PERMALINK_FIELDS = ("slug", "year", "month", "day")
+# Whose rules say which files are posts and what their URLs are (generators/).
+GENERATORS = ("plain", "jekyll", "hugo", "hexo", "zola", "pelican")
 # A cron run that waits longer than this for a hub or a lock is stuck, not patient.
 MAX_WAIT_SECONDS = 3600
 
@@ -104,6 +108,23 @@ class WebSubConfig:
 
 
 @dataclass(frozen=True)
+class GeneratorConfig:
+    """The site generator whose rules feedwright follows, and the settings of its own config it needs."""
+
+    name: str = "plain"
+    # The generator's permalink pattern, in its own syntax ('' for the generator's default).
+    permalink: str = ""
+    # Per-section (Hugo, Zola) or per-kind patterns, in the generator's own syntax.
+    permalinks: dict[str, str] = field(default_factory=dict)
+    # The default language: variants in other languages (index.fr.md) are left out.
+    language: str = ""
+    # The line that ends a post's summary ('' for the generator's own).
+    summary_separator: str = ""
+    # Generator settings its rules read, as its config spells them (see README, per generator).
+    options: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     posts: str = "posts"
@@ -114,6 +135,9 @@ class Config:
     split: SplitConfig = field(default_factory=SplitConfig)
     sanitize: SanitizeConfig = field(default_factory=SanitizeConfig)
     websub: WebSubConfig = field(default_factory=WebSubConfig)
+    generator: GeneratorConfig = field(default_factory=GeneratorConfig)
+    # Globs, relative to the posts folder, of files that are not posts ('drafts/**', 'README.md').
+    exclude: tuple[str, ...] = ()
     archive: bool = False
     include_drafts: bool = False
     include_future: bool = False
@@ -121,6 +145,8 @@ class Config:
     lock_timeout: float = 30.0
     max_failure_ratio: float = 0.5
     root: Path = field(default=Path("."), compare=False)
+    # Filled for a run by read.gitdates.with_git_dates: a fact of the posts' history, not a setting.
+    git_dates: GitDates | None = field(default=None, compare=False, repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -149,7 +175,7 @@ def _build(cls: type, data: Any, where: str, source: str) -> Any:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: '{where or 'top level'}' must be a mapping, got {_kind(data)}")
     hints = get_type_hints(cls)
-    known = {f.name for f in fields(cls) if f.name != "root"}
+    known = {f.name for f in fields(cls) if f.name not in ("root", "git_dates")}
     for key in data:
         if key not in known:
             dotted = f"{where}.{_one_line(str(key))}" if where else _one_line(str(key))
@@ -163,9 +189,20 @@ def _build(cls: type, data: Any, where: str, source: str) -> Any:
 
 
 def _coerce(hint: Any, value: Any, dotted: str, source: str) -> Any:
+    if hint is GeneratorConfig and isinstance(value, str):
+        # `generator: hugo` is short for `generator: {name: hugo}`.
+        value = {"name": value}
     if isinstance(hint, type) and is_dataclass(hint):
         return _build(hint, value, dotted, source)
     origin = get_origin(hint)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{source}: '{dotted}' must be a mapping, got {_kind(value)}")
+        item = get_args(hint)[1]
+        return {
+            _coerce(str, k, f"{dotted} (a key)", source): _coerce(item, v, f"{dotted}.{_one_line(str(k))}", source)
+            for k, v in value.items()
+        }
     if origin is tuple:
         item = get_args(hint)[0]
         if isinstance(value, str):
@@ -286,6 +323,10 @@ def _validate(config: Config, source: str) -> None:
             raise ConfigError(f"{source}: 'limits.{name}' must be at least 1")
     if not 1 <= config.split.heading_level <= 6:
         raise ConfigError(f"{source}: 'split.heading_level' must be between 1 and 6")
+    if config.generator.name not in GENERATORS:
+        raise ConfigError(
+            f"{source}: 'generator.name' must be one of {', '.join(GENERATORS)}, got {_kind(config.generator.name)}"
+        )
     if config.date_fallback not in ("none", "git", "mtime"):
         raise ConfigError(f"{source}: 'date_fallback' must be none, git or mtime")
     if not 0 < config.max_failure_ratio <= 1:

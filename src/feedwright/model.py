@@ -48,6 +48,14 @@ class Author:
 
 
 @dataclass(frozen=True)
+class GitDates:
+    """Each post file's first commit date, by path relative to the posts folder; or git's own error."""
+
+    dates: dict[str, datetime] = field(default_factory=dict)
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class Post:
     """A source file with its front matter normalised; body still Markdown."""
 

@@ -18,9 +18,14 @@ from .model import Entry, EntryRef, Post, PostEntries, PostIndex, Problem
 from .plan.duplicates import reject_duplicate_ids
 from .plan.feeds import plan_feeds
 from .read import ReadResult, display_path, read_post, walk_posts
+from .read.gitdates import with_git_dates
+from .read.select import selection
 from .render import feed_set
 from .render.pages import OPML_FILENAME, render_index, render_opml
 from .split.article import split_post
+from .split.more import cut_more, mark_more, separators
+from .split.summary import html_to_text
+from .text import clean_summary
 
 
 def post_entries(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
@@ -29,12 +34,16 @@ def post_entries(post: Post, config: Config, renderer: MarkdownRenderer) -> Post
     Markdown that cannot be rendered within the limits is published as its plain text, with a
     warning: the post stays in the feeds it belongs to, and no run stalls on it.
     """
+    marked = mark_more(post.body, separators(post.extra, config))
     try:
-        html = to_html(renderer, post.body, post.permalink, config.sanitize, config.limits.render_seconds)
+        html = to_html(renderer, marked or post.body, post.permalink, config.sanitize, config.limits.render_seconds)
     except MarkupError as exc:
         entries = split_post(post, plain_text_html(post.body), config)
         warning = Problem(post.rel_path, f"{exc}; published as plain text", "warning")
         return replace(entries, problems=(*entries.problems, warning))
+    if marked is not None:
+        html, above = cut_more(html)
+        post = replace(post, summary=clean_summary(html_to_text(above)) or post.summary)
     return split_post(post, html, config)
 
 
@@ -83,7 +92,8 @@ class Site:
 
 def read_site(config: Config, now: datetime) -> tuple[list[PostResult], list[Problem]]:
     """Every post file of the site read and split, sorted by path; and the problems of the walk."""
-    found, problems = walk_posts(config.posts_dir())
+    config = with_git_dates(config)
+    found, problems = walk_posts(config.posts_dir(), selection(config).wants)
     renderer = MarkdownRenderer()
     cwd = Path.cwd().resolve()
     results = [

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from ..config import Config
 from ..model import Problem
 from ..read import walk_posts
+from ..read.select import selection
 from .records import FileStamp, KnownFile
 
 
 def scan(config: Config) -> tuple[dict[str, FileStamp], list[Problem]]:
     """Every post file under the posts folder with its stat, and problems of the walk."""
-    found, problems = walk_posts(config.posts_dir())
+    found, problems = walk_posts(config.posts_dir(), selection(config).wants)
     stamps = {path: FileStamp(path, st.st_size, st.st_mtime_ns) for path, st in found}
     return stamps, problems
 

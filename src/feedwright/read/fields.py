@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,8 +11,9 @@ from urllib.parse import urljoin, urlsplit
 
 from ..config import Config
 from ..dates import DateError, parse_date
+from ..generators import SiteRules
+from ..generators.base import PostPlace
 from ..model import Author, Post, Problem
-from ..slug import slugify
 from ..text import clean_line, clean_summary, iri_to_uri
 from .reject import Reject
 
@@ -66,22 +66,38 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
+def _says_no(value: Any) -> bool:
+    """`feed: false` (or no, off): only a written no, since other sites use `feed:` for a URL."""
+    return value is False or (isinstance(value, str) and value.strip().lower() in ("false", "no", "off"))
+
+
 def to_post(
     path: Path,
+    rel: str,
     meta: dict[str, Any],
     body: str,
     body_line: int,
-    config: Config,
+    rules: SiteRules,
     now: datetime,
     shown: str,
     problems: list[Problem],
+    language: str = "yaml",
 ) -> tuple[Post | None, str | None]:
+    """`rel`: the file's path relative to the posts folder, '/'-separated, which the rules read;
+    `language`: the front matter's (yaml, toml, json), which a suggested fix is written in."""
+    config = rules.config
     keys = config.front_matter
     tz = config.tz
+    meta = rules.front_matter(meta, rel)
 
     _, draft = _first(meta, keys.draft)
     if _truthy(draft) and not config.include_drafts:
         return None, "draft"
+    if _says_no(meta.get("feed")):
+        return None, "feed: false"
+    left_out = rules.left_out(meta, now)
+    if left_out is not None:
+        return None, left_out
 
     title_key, title_raw = _first(meta, keys.title)
     title = clean_line(_text(title_raw) or "")
@@ -94,7 +110,7 @@ def to_post(
             raise Reject(f"{found}: add 'title: ...' to the front matter")
         problems.append(Problem(shown, f"{found}; using the first heading '{title}'", "warning"))
 
-    published = _date_field(meta, keys.date, tz, path, config, shown, "date")
+    published = _date_field(meta, keys.date, rel, rules, language)
     updated = published
     upd_key, upd_raw = _first(meta, keys.updated)
     if upd_key is not None and upd_raw not in (None, ""):
@@ -110,12 +126,10 @@ def to_post(
     categories = _at_most(_names(meta, keys.categories, shown, problems), limit, "categories", shown, problems)
     authors = _authors(meta, keys.authors, config, shown, problems)
 
-    slug_key, slug_raw = _first(meta, keys.slug)
-    stem = path.parent.name if path.stem in ("index", "_index") else path.stem
-    slug_text = (_text(slug_raw) or "").strip()
-    slug = slugify(slug_text) if slug_text else slugify(stem)
-
-    permalink = _permalink(meta, keys.permalink, config, slug, published, shown, problems)
+    slug_key, _ = _first(meta, keys.slug)
+    slug = rules.slug(meta, rel, title)
+    place = PostPlace(rel, slug, title, published.astimezone(tz), categories)
+    permalink = _permalink(meta, rules, place, shown, problems)
     id_key, id_raw = _first(meta, keys.id)
     post_id = permalink
     old_base = config.site.id_base_url
@@ -145,7 +159,7 @@ def to_post(
     split_raw = meta.get("split")
     split = _truthy(split_raw) if split_raw is not None else None
 
-    used = {title_key, upd_key, slug_key, id_key, "split"}
+    used = {title_key, upd_key, slug_key, id_key, "split", "feed"}
     private = set(keys.private)
     extra = {k: v for k, v in meta.items() if k not in private and k not in used}
     post = Post(
@@ -170,41 +184,47 @@ def to_post(
     return post, None
 
 
-def _date_field(
-    meta: dict[str, Any], keys: tuple[str, ...], tz: Any, path: Path, config: Config, shown: str, what: str
-) -> datetime:
+def _date_field(meta: dict[str, Any], keys: tuple[str, ...], rel: str, rules: SiteRules, language: str) -> datetime:
+    config = rules.config
     key, raw = _first(meta, keys)
-    if key is None or raw is None or raw == "":
-        fallback = _fallback_date(path, config)
-        if fallback is None:
-            raise Reject(
-                f"no {what}: add '{keys[0]}: 2024-01-31 18:30:00' to the front matter"
-                " (or set date_fallback: git or mtime in the config)"
-            )
-        return fallback.astimezone(tz)
-    try:
-        return parse_date(raw, tz)
-    except DateError as exc:
-        raise Reject(f"'{key}': {exc}") from None
-
-
-def _fallback_date(path: Path, config: Config) -> datetime | None:
-    if config.date_fallback == "mtime":
-        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    if config.date_fallback == "git":
+    if key is not None and raw is not None and raw != "":
         try:
-            out = subprocess.run(
-                ["git", "log", "--diff-filter=A", "--follow", "--format=%aI", "-1", "--", path.name],
-                cwd=path.parent,
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=False,
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return datetime.fromisoformat(out) if out else None
-    return None
+            return parse_date(raw, config.tz)
+        except DateError as exc:
+            raise Reject(f"'{key}': {exc}") from None
+    from_path = rules.path_date(rel)
+    if from_path is not None:
+        try:
+            return parse_date(from_path, config.tz)
+        except DateError as exc:
+            raise Reject(f"the date in the file's name: {exc}") from None
+    fallback, why = _fallback_date(rel, config)
+    if fallback is None:
+        raise Reject(f"no {keys[0]}{why}: add {_date_line(keys[0], language)} to the front matter")
+    return fallback.astimezone(config.tz)
+
+
+def _date_line(key: str, language: str) -> str:
+    """The line to add, in the front matter's own language (a TOML post is told in TOML)."""
+    if language == "toml":
+        return f"'{key} = 2024-01-31T18:30:00+08:00'"
+    if language == "json":
+        return f'\'"{key}": "2024-01-31T18:30:00+08:00"\''
+    return f"'{key}: 2024-01-31 18:30:00'"
+
+
+def _fallback_date(rel: str, config: Config) -> tuple[datetime | None, str]:
+    """The date `date_fallback` gives, or None and why there is none (' (git: ...)')."""
+    if config.date_fallback == "mtime":
+        return datetime.fromtimestamp((config.posts_dir() / rel).stat().st_mtime, UTC), ""
+    if config.date_fallback == "git":
+        found = config.git_dates
+        if found is None or found.error:
+            return None, f" ({found.error if found else 'git dates were not read'})"
+        if rel in found.dates:
+            return found.dates[rel], ""
+        return None, " (git has no commit that adds this file: commit it)"
+    return None, " (or set date_fallback: git or mtime in the config)"
 
 
 def _names(meta: dict[str, Any], keys: tuple[str, ...], shown: str, problems: list[Problem]) -> tuple[str, ...]:
@@ -301,27 +321,17 @@ def _is_email(text: str) -> bool:
     return len(text) <= 254 and _EMAIL.fullmatch(text) is not None
 
 
-def _permalink(
-    meta: dict[str, Any],
-    keys: tuple[str, ...],
-    config: Config,
-    slug: str,
-    published: datetime,
-    shown: str,
-    problems: list[Problem],
-) -> str:
-    key, raw = _first(meta, keys)
-    if isinstance(raw, str) and raw.strip():
-        url = _web_url(raw.strip(), config.base_url)
-        if url is not None:
-            return url
-        problems.append(
-            Problem(shown, f"'{key}' is not an http(s) URL or a path; using {config.site.permalink!r}", "warning")
-        )
-    pattern = config.site.permalink
-    local = published.astimezone(config.tz)
-    relative = pattern.format(slug=slug, year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}")
-    return _absolute(relative, config.base_url)
+def _permalink(meta: dict[str, Any], rules: SiteRules, place: PostPlace, shown: str, problems: list[Problem]) -> str:
+    config = rules.config
+    url = _web_url(rules.permalink(meta, place), config.base_url)
+    if url is not None:
+        return url
+    key, _ = _first(meta, config.front_matter.permalink)
+    problems.append(
+        Problem(shown, f"'{key}' is not an http(s) URL or a path; using the site's permalink pattern", "warning")
+    )
+    unwritten = {k: v for k, v in meta.items() if k not in config.front_matter.permalink}
+    return _absolute(rules.permalink(unwritten, place), config.base_url)
 
 
 def _absolute(url: str, base: str) -> str:

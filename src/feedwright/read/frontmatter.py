@@ -126,6 +126,8 @@ _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _checked(_cons
 
 
 class _Fenced(BaseHandler):
+    LANGUAGE: ClassVar[str]
+
     """A python-frontmatter handler whose fences are the project's, not the library's.
 
     The library's own boundaries (YAML's is `^-{3,}\\s*$`) would open front matter at a Markdown
@@ -146,6 +148,7 @@ class _Fenced(BaseHandler):
 
 
 class _YAML(_Fenced, YAMLHandler):
+    LANGUAGE = "yaml"
     FM_BOUNDARY = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
     OPENING = re.compile(r"\A---[ \t]*\r?\n")
     CLOSE_HINT = "---"
@@ -155,19 +158,21 @@ class _YAML(_Fenced, YAMLHandler):
 
 
 class _TOML(_Fenced):
+    LANGUAGE = "toml"
     # python-frontmatter's TOMLHandler exists only when the third-party `toml` package is
     # installed, and that package reads TOML 0.5; the standard library's tomllib reads TOML 1.0
     # and is always there, so this handler splits the library's way and loads with tomllib.
     FM_BOUNDARY = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
     START_DELIMITER = END_DELIMITER = "+++"
     OPENING = re.compile(r"\A\+\+\+[ \t]*\r?\n")
-    CLOSE_HINT = "---"  # as the message has always read, though '+++' is what closes TOML
+    CLOSE_HINT = "+++"
 
     def load(self, fm: str, **kwargs: object) -> Any:
         return _load_toml(fm)
 
 
 class _JSON(_Fenced, JSONHandler):
+    LANGUAGE = "json"
     # JSONHandler.split gives back the braces it cut on: the front matter is one JSON object.
     FM_BOUNDARY = re.compile(r"^[{}][ \t]*\r?$", re.MULTILINE)
     OPENING = re.compile(r"\A\{[ \t]*\r?\n")
@@ -179,6 +184,12 @@ class _JSON(_Fenced, JSONHandler):
 
 # In the order python-frontmatter tries them; the first whose opening fence the text starts with wins.
 _HANDLERS: tuple[_Fenced, ...] = (_YAML(), _TOML(), _JSON())
+
+
+def front_matter_language(text: str) -> str:
+    """'yaml', 'toml' or 'json': the language of the text's front matter, so a fix is told in it."""
+    handler = frontmatter.detect_format(text, _HANDLERS)
+    return handler.LANGUAGE if isinstance(handler, _Fenced) else "yaml"
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:

@@ -8,10 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 from ..config import Config
+from ..generators import SiteRules, rules_for
 from ..model import Post, Problem
 from .decode import decode, read_bytes, xml_safe
 from .fields import to_post
-from .frontmatter import scrub, split_front_matter
+from .frontmatter import front_matter_language, scrub, split_front_matter
 from .reject import Reject, Unreadable
 
 
@@ -31,6 +32,20 @@ class ReadResult:
 
 def read_post(path: Path, config: Config, now: datetime, display: str | None = None) -> ReadResult:
     """Read one file into a Post. Never raises for bad input: problems say what is wrong."""
+    return read_with(path, rules_for(config), now, display)
+
+
+def relative_path(path: Path, config: Config) -> str:
+    """`path` relative to the posts folder, '/'-separated; a file outside it goes by its name."""
+    try:
+        return path.resolve().relative_to(config.posts_dir()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return path.name
+
+
+def read_with(path: Path, rules: SiteRules, now: datetime, display: str | None = None) -> ReadResult:
+    """read_post with the site's rules already made (one SiteRules serves a whole run)."""
+    config = rules.config
     shown = display or str(path)
     problems: list[Problem] = []
     try:
@@ -39,7 +54,7 @@ def read_post(path: Path, config: Config, now: datetime, display: str | None = N
         return ReadResult(None, (Problem(shown, str(exc), "error", exc.line),), unread=isinstance(exc, Unreadable))
     digest = hashlib.sha256(raw).hexdigest()
     try:
-        post, skipped = _parse(raw, path, config, now, shown, problems)
+        post, skipped = _parse(raw, path, rules, now, shown, problems)
     except Reject as exc:
         problems.append(Problem(shown, str(exc), "error", exc.line))
         return ReadResult(None, tuple(problems), digest=digest)
@@ -47,7 +62,7 @@ def read_post(path: Path, config: Config, now: datetime, display: str | None = N
 
 
 def _parse(
-    raw: bytes, path: Path, config: Config, now: datetime, shown: str, problems: list[Problem]
+    raw: bytes, path: Path, rules: SiteRules, now: datetime, shown: str, problems: list[Problem]
 ) -> tuple[Post | None, str | None]:
     text = xml_safe(decode(raw, shown, problems), shown, problems)
     if not text.strip():
@@ -62,4 +77,5 @@ def _parse(
                 "warning",
             )
         )
-    return to_post(path, meta, body, body_line, config, now, shown, problems)
+    rel = relative_path(path, rules.config)
+    return to_post(path, rel, meta, body, body_line, rules, now, shown, problems, front_matter_language(text))

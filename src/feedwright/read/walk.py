@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from ..model import Problem
@@ -14,14 +15,22 @@ UNLISTABLE = "cannot list the folder"
 MISSING = "posts folder does not exist"
 
 
+def _markdown(rel: str) -> bool:
+    return rel.endswith(".md")
+
+
 def find_post_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     """Every *.md below `folder`, sorted; links that lead outside it are refused."""
     found, problems = walk_posts(folder)
     return [Path(path) for path, _ in found], problems
 
 
-def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Problem]]:
-    """Every *.md below `folder` (as a path string) with its stat, sorted; links leading outside are refused.
+def walk_posts(
+    folder: Path, wants: Callable[[str], bool] = _markdown
+) -> tuple[list[tuple[str, os.stat_result]], list[Problem]]:
+    """Every post below `folder` (as a path string) with its stat, sorted; links leading outside are refused.
+
+    `wants` tells a post by its path relative to `folder`, '/'-separated (read/select.py).
 
     This walk runs on every cron run, including those that do nothing, so it asks the least of
     the file system: os.scandir's entries know their type without a stat, which leaves one stat
@@ -32,6 +41,7 @@ def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Pro
     problems: list[Problem] = []
     found: list[tuple[str, os.stat_result]] = []
     root = folder.resolve()
+    cut = len(str(root)) + 1
     pending = [str(root)]
     while pending:
         base = pending.pop()
@@ -59,7 +69,7 @@ def walk_posts(folder: Path) -> tuple[list[tuple[str, os.stat_result]], list[Pro
                     )
                     problems.append(Problem(display_path(Path(entry.path)), message, "warning"))
                     continue
-                if not entry.name.endswith(".md"):
+                if not wants(entry.path[cut:].replace(os.sep, "/")):
                     continue
                 if link and not _inside(Path(entry.path), root):
                     problems.append(
