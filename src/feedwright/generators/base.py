@@ -64,6 +64,12 @@ class SiteRules:
         language), or None. Skipped files are never read and make no problem line."""
         return None
 
+    def header(self, text: str) -> tuple[dict[str, Any], str, int] | None:
+        """(metadata, body, the body's first line number) for a generator whose posts open with
+        metadata that is not fenced front matter (Pelican's 'Key: value' lines); None reads the
+        text's front matter the usual way (`---` YAML, `+++` TOML, `{` JSON)."""
+        return None
+
     def front_matter(self, meta: dict[str, Any], rel: str) -> dict[str, Any]:
         """The front matter in feedwright's spellings (see FrontMatterKeys); must not change `meta`."""
         return meta

@@ -67,7 +67,8 @@ def _parse(
     text = xml_safe(decode(raw, shown, problems), shown, problems)
     if not text.strip():
         raise Reject("the file is empty (a post starts with '---', front matter, '---', then the text)")
-    meta, body, body_line = split_front_matter(text)
+    own = rules.header(text)
+    meta, body, body_line = own if own is not None else split_front_matter(text)
     meta, escaped = scrub(meta, 0)
     if escaped:
         problems.append(
