@@ -199,8 +199,9 @@ def _date_field(meta: dict[str, Any], keys: tuple[str, ...], rel: str, rules: Si
         except DateError as exc:
             raise Reject(f"the date in the file's name: {exc}") from None
     fallback, why = _fallback_date(rel, config)
+    hint = " (or set date_fallback: git or mtime in the config)" if config.date_fallback == "none" else ""
     if fallback is None:
-        raise Reject(f"no {keys[0]}{why}: add {_date_line(keys[0], language)} to the front matter")
+        raise Reject(f"no {keys[0]}{why}: add {_date_line(keys[0], language)} to the front matter{hint}")
     return fallback.astimezone(config.tz)
 
 
@@ -224,7 +225,7 @@ def _fallback_date(rel: str, config: Config) -> tuple[datetime | None, str]:
         if rel in found.dates:
             return found.dates[rel], ""
         return None, " (git has no commit that adds this file: commit it)"
-    return None, " (or set date_fallback: git or mtime in the config)"
+    return None, ""
 
 
 def _names(meta: dict[str, Any], keys: tuple[str, ...], shown: str, problems: list[Problem]) -> tuple[str, ...]:
