@@ -16,7 +16,7 @@ class Selection:
 
     rules: SiteRules
     # gitignore-style patterns: what people already write to keep files out of a site.
-    excluded: pathspec.PathSpec
+    excluded: pathspec.GitIgnoreSpec
 
     def wants(self, rel: str) -> bool:
         return (
@@ -25,4 +25,4 @@ class Selection:
 
 
 def selection(config: Config) -> Selection:
-    return Selection(rules_for(config), pathspec.PathSpec.from_lines("gitwildmatch", config.exclude))
+    return Selection(rules_for(config), pathspec.GitIgnoreSpec.from_lines(config.exclude))
