@@ -129,3 +129,11 @@ def test_a_toml_post_is_told_its_fix_in_toml(tmp_path: Path) -> None:
     run = site.build()
     (line,) = run.about("posts/toml.md", "error")
     assert "'date = 2024-01-31T18:30:00+08:00'" in line["message"], line.group(0)
+
+
+def test_a_toml_post_without_title_is_told_in_toml(tmp_path: Path) -> None:
+    site = Site(tmp_path / "site")
+    site.write("toml.md", "+++\ndate = 2024-01-05\n+++\nno heading\n")
+    run = site.build()
+    (line,) = run.about("posts/toml.md", "error")
+    assert "add 'title = \"...\"'" in line["message"], line.group(0)

@@ -107,7 +107,7 @@ def to_post(
         heading = _FIRST_HEADING.search(body)
         title = clean_line(heading.group(1)) if heading else ""
         if not title:
-            raise Reject(f"{found}: add 'title: ...' to the front matter")
+            raise Reject(f"{found}: add {_line('title', '...', language)} to the front matter")
         problems.append(Problem(shown, f"{found}; using the first heading '{title}'", "warning"))
 
     published = _date_field(meta, keys.date, rel, rules, language)
@@ -206,12 +206,19 @@ def _date_field(meta: dict[str, Any], keys: tuple[str, ...], rel: str, rules: Si
 
 
 def _date_line(key: str, language: str) -> str:
+    if language == "yaml":
+        return _line(key, "2024-01-31 18:30:00", language)
+    return _line(key, "2024-01-31T18:30:00+08:00", language)
+
+
+def _line(key: str, value: str, language: str) -> str:
     """The line to add, in the front matter's own language (a TOML post is told in TOML)."""
     if language == "toml":
-        return f"'{key} = 2024-01-31T18:30:00+08:00'"
+        # A TOML date is a bare literal; any other value a quoted string.
+        return f"'{key} = {value}'" if value[:1].isdigit() else f"'{key} = \"{value}\"'"
     if language == "json":
-        return f'\'"{key}": "2024-01-31T18:30:00+08:00"\''
-    return f"'{key}: 2024-01-31 18:30:00'"
+        return f'\'"{key}": "{value}"\''
+    return f"'{key}: {value}'"
 
 
 def _fallback_date(rel: str, config: Config) -> tuple[datetime | None, str]:
