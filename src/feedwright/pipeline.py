@@ -13,12 +13,14 @@ from datetime import datetime
 from pathlib import Path
 
 from .config import Config
+from .generators import SiteRules, rules_for
 from .markup import MarkdownRenderer, MarkupError, plain_text_html, to_html
 from .model import Entry, EntryRef, Post, PostEntries, PostIndex, Problem
 from .plan.duplicates import reject_duplicate_ids
 from .plan.feeds import plan_feeds
-from .read import ReadResult, display_path, read_post, walk_posts
+from .read import ReadResult, display_path, walk_posts
 from .read.gitdates import with_git_dates
+from .read.post import read_with
 from .read.select import selection
 from .render import feed_set
 from .render.pages import OPML_FILENAME, render_index, render_opml
@@ -58,9 +60,14 @@ class PostResult:
 
 
 def read_and_split(
-    path: Path, config: Config, now: datetime, renderer: MarkdownRenderer, display: str | None = None
+    path: Path,
+    config: Config,
+    now: datetime,
+    renderer: MarkdownRenderer,
+    display: str | None = None,
+    rules: SiteRules | None = None,
 ) -> PostResult:
-    read: ReadResult = read_post(path, config, now, display=display)
+    read: ReadResult = read_with(path, rules or rules_for(config), now, display=display)
     if read.post is None:
         return PostResult(str(path), read.problems, read.skipped)
     entries = post_entries(read.post, config, renderer)
@@ -95,9 +102,10 @@ def read_site(config: Config, now: datetime) -> tuple[list[PostResult], list[Pro
     config = with_git_dates(config)
     found, problems = walk_posts(config.posts_dir(), selection(config).wants)
     renderer = MarkdownRenderer()
+    rules = rules_for(config)
     cwd = Path.cwd().resolve()
     results = [
-        read_and_split(Path(p), config, now, renderer, display=display_path(Path(p), cwd)) for p, _ in sorted(found)
+        read_and_split(Path(p), config, now, renderer, display_path(Path(p), cwd), rules) for p, _ in sorted(found)
     ]
     return results, problems
 

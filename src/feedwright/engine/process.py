@@ -12,10 +12,12 @@ from datetime import datetime
 from pathlib import Path
 
 from ..config import Config
+from ..generators import SiteRules, rules_for
 from ..markup import MarkdownRenderer
 from ..model import Entry, Post, PostEntries, Problem
 from ..pipeline import post_entries
-from ..read import display_path, read_post
+from ..read import display_path
+from ..read.post import read_with
 from ..split.article import article_entry, wants_split
 from . import index
 from .cache import BodyReader, unpacked
@@ -28,7 +30,12 @@ POST_BATCHES = Batching(least=48, per_worker=8, smallest=8, largest=64)
 
 
 def process_file(
-    path: Path, config: Config, now: datetime, renderer: MarkdownRenderer, defer: bool = False, cwd: Path | None = None
+    path: Path,
+    rules: SiteRules,
+    now: datetime,
+    renderer: MarkdownRenderer,
+    defer: bool = False,
+    cwd: Path | None = None,
 ) -> PostRow:
     """Read, mark up and split one file; with `defer`, an unsplit post's Markdown is left for later.
 
@@ -37,7 +44,8 @@ def process_file(
     benchmarks/README.md, design notes). A digest is always split now: its items, and so its
     tags, come from its text.
     """
-    result = read_post(path, config, now, display=display_path(path, cwd))
+    config = rules.config
+    result = read_with(path, rules, now, display=display_path(path, cwd))
     digest = result.digest or file_digest(str(path))
     if result.post is None:
         row = _post_row(str(path), digest, None, result.problems, result.skipped)
@@ -74,9 +82,10 @@ def _strip(entry: Entry) -> Entry:
 def _read_rows(paths: list[str], config: Config, now: datetime, defer: bool) -> Iterator[PostRow]:
     """Each file in turn, as soon as it is done; one Markdown instance serves them all."""
     renderer = MarkdownRenderer()
+    rules = rules_for(config)
     cwd = Path.cwd().resolve()
     for p in paths:
-        yield process_file(Path(p), config, now, renderer, defer, cwd)
+        yield process_file(Path(p), rules, now, renderer, defer, cwd)
 
 
 def _process_batch(paths: list[str], context: tuple[Config, datetime, bool]) -> list[PostRow]:
