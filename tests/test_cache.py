@@ -263,15 +263,15 @@ def write_numbered_posts(posts: Path, count: int, body: str, front: str = "tags:
 
 @pytest.fixture
 def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the post files read_post reads, in order, as they are read (outside a build)."""
+    """The names of the post files read_with reads, in order, as they are read (outside a build)."""
     names: list[str] = []
-    real = process.read_post
+    real = process.read_with
 
     def counting(path: Path, *args: object, **kwargs: object) -> object:
         names.append(path.name)
         return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(process, "read_post", counting)
+    monkeypatch.setattr(process, "read_with", counting)
     return names
 
 
