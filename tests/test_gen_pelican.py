@@ -198,11 +198,11 @@ def test_filename_metadata_with_a_slug(tmp_path: Path) -> None:
 
 
 def test_path_metadata(tmp_path: Path) -> None:
-    """settings.html PATH_METADATA example: a date from the folders."""
-    options = {"path_metadata": r"(?P<date>\d{4}/\d{2}/\d{2})/.*", "filename_metadata": ""}
+    """settings.html PATH_METADATA example: r"(?P<date>\\d{4}/\\d{2}/\\d{2}).*" reads 2026/04/30.md's date."""
+    options = {"path_metadata": r"(?P<date>\d{4}/\d{2}/\d{2}).*"}
     config = make_config(tmp_path, {"options": options})
-    got = post(tmp_path, config, "Title: T\n\nx\n", "2019/07/23/post.md")
-    assert got.published.date().isoformat() == "2019-07-23"
+    got = post(tmp_path, config, "Title: T\n\nx\n", "2026/04/30.md")
+    assert got.published.date().isoformat() == "2026-04-30"
 
 
 def test_default_date_fs(tmp_path: Path) -> None:
@@ -256,8 +256,9 @@ def test_slugify_like_pelican(title: str, slug: str) -> None:
 
 
 def test_slug_settings(tmp_path: Path) -> None:
-    """settings.html: SLUGIFY_PRESERVE_CASE keeps case; SLUG_REGEX_SUBSTITUTIONS replace the defaults
-    (the docs' example maps 'C++' to 'cpp' before the rest); SLUGIFY_USE_UNICODE keeps letters."""
+    """settings.html: SLUGIFY_PRESERVE_CASE keeps case; SLUG_REGEX_SUBSTITUTIONS, (from, to) regex
+    pairs applied in order ignoring case, replace the defaults (here 'C++' → 'cpp' before them);
+    SLUGIFY_USE_UNICODE keeps letters of any script."""
     subs = [[r"C\+\+", "cpp"], *[list(p) for p in DEFAULT_SLUG_SUBSTITUTIONS]]
     options = {"slugify_preserve_case": "true", "slug_regex_substitutions": json.dumps(subs)}
     config = make_config(tmp_path, {"options": options})
