@@ -31,6 +31,7 @@ def _facts(root: Path, **fields: object) -> SiteFacts:
         "permalinks": {"posts": "/:year/:slug/"},
         "options": {"disablePathToLower": "true"},
         "exclude": ("drafts/",),
+        "include_future": True,
         "found": ("base URL https://example.org/blog from hugo.toml (baseURL)",),
     }
     values.update(fields)
@@ -62,6 +63,7 @@ def test_init_writes_a_commented_config_that_loads(
     assert config.site.title == 'Blog: a "quoted" # title'
     assert config.site.base_url == "https://example.org/blog/"
     assert config.exclude == ("drafts/",)
+    assert config.include_future is True
     assert config.posts_dir() == (tmp_path / "content").resolve()
     assert yaml.safe_load(text)["site"]["timezone"] == "Europe/Berlin"
 

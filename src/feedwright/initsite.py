@@ -139,6 +139,8 @@ def config_text(facts: SiteFacts) -> str:
     ]
     if facts.exclude:
         lines.append(_line(0, "exclude", list(facts.exclude), "files under the posts folder that are not posts"))
+    if facts.include_future:
+        lines.append(_line(0, "include_future", True, "the site publishes future-dated posts at once"))
     if facts.tags_keys or facts.categories_keys:
         lines.append("front_matter:")
         if facts.tags_keys:

@@ -141,4 +141,6 @@ class SiteFacts:
     # Front matter keys of the site's taxonomies when they are not tags and categories.
     tags_keys: tuple[str, ...] = ()
     categories_keys: tuple[str, ...] = ()
+    # The generator publishes posts dated in the future at once (Zola, Hexo, Pelican by default).
+    include_future: bool = False
     found: tuple[str, ...] = ()
