@@ -302,6 +302,11 @@ def read_pelican_site(root: Path) -> SiteFacts:
         separator = marker.strip() if isinstance(marker, str) and marker.strip() else "<!-- PELICAN_END_SUMMARY -->"
         found.append(f"summary ends at {separator} (the summary plugin)")
 
+    # Pelican publishes future-dated articles unless WITH_FUTURE_DATES = False.
+    future = settings.get("WITH_FUTURE_DATES", True) is not False
+    if not future:
+        found.append("future-dated articles wait for their date (WITH_FUTURE_DATES = False)")
+
     rst = _count_rst(root / posts)
     if rst:
         found.append(f"{rst} reStructuredText file(s) (.rst) under {posts} are not read: feedwright reads Markdown")
@@ -320,6 +325,7 @@ def read_pelican_site(root: Path) -> SiteFacts:
         summary_separator=separator,
         options=options,
         exclude=exclude,
+        include_future=future,
         found=tuple(found),
     )
 

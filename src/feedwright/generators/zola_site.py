@@ -167,5 +167,7 @@ def read_site(root: Path) -> SiteFacts:
         author=author,
         options=options,
         exclude=exclude,
+        # Zola renders every page whatever its date, so its own feed lists future-dated ones.
+        include_future=True,
         found=tuple(found),
     )
