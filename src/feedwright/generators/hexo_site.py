@@ -204,5 +204,7 @@ def read_site(root: Path) -> SiteFacts:
         permalink=permalink,
         options=options,
         exclude=tuple(exclude),
+        # Hexo lists future-dated posts at once unless `future: false` (its default is true).
+        include_future=config.get("future", True) is not False,
         found=tuple(found),
     )
