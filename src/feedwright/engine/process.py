@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+from ..commonmark import renderer_for
 from ..config import Config
-from ..markup import MarkdownRenderer
+from ..markup import Renderer
 from ..model import Entry, Post, PostEntries, Problem
 from ..pipeline import post_entries
 from ..read import display_path, read_post
@@ -28,7 +29,7 @@ POST_BATCHES = Batching(least=48, per_worker=8, smallest=8, largest=64)
 
 
 def process_file(
-    path: Path, config: Config, now: datetime, renderer: MarkdownRenderer, defer: bool = False, cwd: Path | None = None
+    path: Path, config: Config, now: datetime, renderer: Renderer, defer: bool = False, cwd: Path | None = None
 ) -> PostRow:
     """Read, mark up and split one file; with `defer`, an unsplit post's Markdown is left for later.
 
@@ -73,7 +74,7 @@ def _strip(entry: Entry) -> Entry:
 
 def _read_rows(paths: list[str], config: Config, now: datetime, defer: bool) -> Iterator[PostRow]:
     """Each file in turn, as soon as it is done; one Markdown instance serves them all."""
-    renderer = MarkdownRenderer()
+    renderer = renderer_for(config)
     cwd = Path.cwd().resolve()
     for p in paths:
         yield process_file(Path(p), config, now, renderer, defer, cwd)
@@ -94,7 +95,7 @@ def process_all(paths: list[str], config: Config, now: datetime, jobs: int, defe
         yield from batch
 
 
-def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) -> list[Body] | None:
+def _render_one(blob: bytes | None, config: Config, renderer: Renderer) -> list[Body] | None:
     if not blob:
         return None
     post = unpacked(blob, unpack)
@@ -105,7 +106,7 @@ def _render_saved_batch(paths: list[str], context: tuple[Config, str]) -> list[t
     """In a worker: render a batch of saved posts, read from the cache file."""
     config, cache_file = context
     reader = BodyReader(Path(cache_file))
-    renderer = MarkdownRenderer()
+    renderer = renderer_for(config)
     try:
         return [(p, _render_one(reader.saved(p), config, renderer)) for p in paths]
     finally:
@@ -120,7 +121,7 @@ def render_saved(
     Workers read the cache file themselves; without one on disk, the work stays here.
     """
     if cache_file is None or not POST_BATCHES.wanted(len(paths), jobs):
-        renderer = MarkdownRenderer()
+        renderer = renderer_for(config)
         for p in paths:
             yield p, _render_one(saved(p), config, renderer)
         return
