@@ -37,7 +37,9 @@ import yaml
 HERE = Path(__file__).resolve().parent
 MAKE_CORPUS = HERE / "make_corpus.py"
 RESULTS = HERE / "results.md"
-MEASURES = ("floor", "cold", "no-op", "touch 1", "edit body 1", "edit tags 1")
+MEASURES = ("floor", "cold commonmark", "hugo cold", "cold", "no-op", "touch 1", "edit body 1", "edit tags 1")
+# The site's configs: the default engine's, and the same with `markup.engine: commonmark`.
+CONFIGS = ("config.yaml", "config-commonmark.yaml")
 DIGEST_CATEGORY = "硬核观察"
 # Polling /proc for the process tree's summed RSS; short enough to see a worker pool's peak, long
 # enough to cost nothing measurable (a handful of small reads per tick).
@@ -194,8 +196,17 @@ class Site:
         return self.root / "config.yaml"
 
     @property
+    def commonmark_config(self) -> Path:
+        return self.root / CONFIGS[1]
+
+    @property
     def output(self) -> Path:
         return self.root / "feeds"
+
+    @property
+    def hugo(self) -> Path:
+        """The same posts as a minimal Hugo site (hugo.toml, layouts; content/ links to the corpus)."""
+        return self.root.parent / f"hugo-n{self.size}"
 
 
 def _generator_fingerprint() -> str:
@@ -251,14 +262,54 @@ def make_site(workdir: Path, size: int, posts: Path) -> Site:
         "split": {"categories": [DIGEST_CATEGORY]},
     }
     site.config.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    config["markup"] = {"engine": "commonmark"}
+    site.commonmark_config.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    make_hugo_site(site)
     return site
 
 
+# A Hugo site that renders every post's Markdown and its list, tag and category pages and RSS feeds, as
+# Hugo does by default: the least a Hugo site builds. Raw HTML is kept, as feedwright keeps it.
+HUGO_TOML = """baseURL = "https://linux.cn/"
+title = "Linux 中国 · benchmark"
+languageCode = "zh-CN"
+disableKinds = ["sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = true
+"""
+HUGO_LAYOUTS = {
+    "_default/single.html": "<h1>{{ .Title }}</h1>{{ .Content }}",
+    "_default/list.html": '{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}',
+    "index.html": '{{ range .Site.RegularPages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}',
+}
+
+
+def make_hugo_site(site: Site) -> None:
+    root = site.hugo
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "posts").symlink_to(site.posts, target_is_directory=True)
+    (root / "hugo.toml").write_text(HUGO_TOML, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "layouts" / name).write_text(text, encoding="utf-8")
+
+
+def wipe_hugo(site: Site) -> None:
+    """Hugo's output and caches go: the next `hugo` run is cold."""
+    for name in ("public", "resources", "cache", ".hugo_build.lock"):
+        path = site.hugo / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
 def wipe(site: Site) -> None:
-    """Everything but config.yaml goes: the output folder and any cache beside it or under XDG_CACHE_HOME
+    """Everything but the configs goes: the output folder and any cache beside it or under XDG_CACHE_HOME
     (which points into the site folder for the builds), wherever feedwright decides to keep it."""
     for entry in site.root.iterdir():
-        if entry.name == "config.yaml":
+        if entry.name in CONFIGS:
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)
@@ -344,6 +395,13 @@ class Runner:
             cmd += ["--jobs", str(self.jobs)]
         return cmd
 
+    def hugo_cmd(self, site: Site) -> list[str] | None:
+        """`hugo --quiet` on the Hugo copy of the site, or None when hugo is not installed."""
+        hugo = shutil.which("hugo")
+        if hugo is None:
+            return None
+        return [hugo, "--quiet", "--source", str(site.hugo), "--cacheDir", str(site.hugo / "cache")]
+
     def floor_cmd(self, site: Site) -> list[str]:
         return [sys.executable, str(Path(__file__).resolve()), "--floor", str(site.posts)]
 
@@ -357,8 +415,12 @@ class Runner:
     def repeat(self, site: Site, target: Target, results: Results, number: int) -> None:
         env = self.site_env(site)
         build = self.build_cmd(site)
+        commonmark = [*build[:5], str(site.commonmark_config), *build[6:]]
+        hugo = self.hugo_cmd(site)
         steps: list[tuple[str, Callable[[], None], list[str]]] = [
             ("floor", lambda: None, self.floor_cmd(site)),
+            ("cold commonmark", lambda: wipe(site), commonmark),
+            *([("hugo cold", lambda: wipe_hugo(site), hugo)] if hugo else []),
             ("cold", lambda: wipe(site), build),
             ("no-op", lambda: None, build),
             ("touch 1", lambda: touch(target.path), build),
@@ -434,8 +496,11 @@ def run_size(
     )
     results.notes.append(note)
     _log(note)
+    if runner.hugo_cmd(site) is None:
+        results.notes.append(f"n={size}: hugo is not installed (`apt-get install hugo`): no Hugo build measured.")
     if not keep:
         wipe(site)  # the corpus is worth keeping; the output and cache are made again by a cold build
+        wipe_hugo(site)
 
 
 # ---------------------------------------------------------------- the report

@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from feedwright.commonmark import renderer_for
 from feedwright.config import load_config
-from feedwright.markup import MarkdownRenderer, clean_html
+from feedwright.markup import clean_html
 from feedwright.model import Post
 from feedwright.pipeline import PostResult, index_of
 from feedwright.plan.feeds import plan_feeds
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         paths = paths[: args.limit]
     now = datetime.now(UTC)
-    renderer = MarkdownRenderer()
+    renderer = renderer_for(config)
     rows: list[tuple[str, float]] = []
 
     read = timed("read + front matter (read_post)", rows, lambda: [read_post(p, config, now) for p in paths])

@@ -16,7 +16,7 @@ from feedwright.cli import main
 code = main(["build", "-c", sys.argv[1]])
 print(json.dumps({"exit": code, "modules": sorted(sys.modules)}))
 """
-HEAVY = {"markdown", "lxml", "nh3"}
+HEAVY = {"markdown", "lxml", "nh3", "comrak", "text_unidecode"}
 
 
 def test_a_build_with_nothing_changed_imports_no_markdown_lxml_or_nh3(tmp_path: Path) -> None:

@@ -282,7 +282,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace, config: Config) -> int:
-    from .markup import MarkdownRenderer
+    from .commonmark import renderer_for
     from .pipeline import post_entries
 
     path: Path = args.post
@@ -295,7 +295,7 @@ def _show(args: argparse.Namespace, config: Config) -> int:
     _print_problems(result.problems)
     if result.post is None:
         return EXIT_FAILED
-    entries = post_entries(result.post, config, MarkdownRenderer())
+    entries = post_entries(result.post, config, renderer_for(config))
     _print_problems(entries.problems)
     if args.json:
         json.dump([_entry_json(e) for e in entries.items], sys.stdout, ensure_ascii=False, indent=2)

@@ -19,6 +19,8 @@ PERMALINK_FIELDS = ("slug", "year", "month", "day")
 GENERATORS = ("plain", "jekyll", "hugo", "hexo", "zola", "pelican")
 # A cron run that waits longer than this for a hub or a lock is stuck, not patient.
 MAX_WAIT_SECONDS = 3600
+# The Markdown engines (commonmark.py): Python-Markdown, or comrak's CommonMark with GFM.
+ENGINES = ("python-markdown", "commonmark")
 
 
 class ConfigError(Exception):
@@ -108,6 +110,12 @@ class WebSubConfig:
 
 
 @dataclass(frozen=True)
+class MarkupConfig:
+    # python-markdown (the default) or commonmark (comrak: what Hugo, Zola and Hexo sites are written for).
+    engine: str = "python-markdown"
+
+
+@dataclass(frozen=True)
 class GeneratorConfig:
     """The site generator whose rules feedwright follows, and the settings of its own config it needs."""
 
@@ -136,6 +144,7 @@ class Config:
     sanitize: SanitizeConfig = field(default_factory=SanitizeConfig)
     websub: WebSubConfig = field(default_factory=WebSubConfig)
     generator: GeneratorConfig = field(default_factory=GeneratorConfig)
+    markup: MarkupConfig = field(default_factory=MarkupConfig)
     # Globs, relative to the posts folder, of files that are not posts ('drafts/**', 'README.md').
     exclude: tuple[str, ...] = ()
     archive: bool = False
@@ -326,6 +335,10 @@ def _validate(config: Config, source: str) -> None:
     if config.generator.name not in GENERATORS:
         raise ConfigError(
             f"{source}: 'generator.name' must be one of {', '.join(GENERATORS)}, got {_kind(config.generator.name)}"
+        )
+    if config.markup.engine not in ENGINES:
+        raise ConfigError(
+            f"{source}: 'markup.engine' must be one of {', '.join(ENGINES)}, got {_kind(config.markup.engine)}"
         )
     if config.date_fallback not in ("none", "git", "mtime"):
         raise ConfigError(f"{source}: 'date_fallback' must be none, git or mtime")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from html import escape, unescape
 from html.parser import HTMLParser
 from types import FrameType
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import markdown
@@ -284,7 +285,13 @@ class MarkupError(Exception):
     """One post's Markdown could not be rendered within the limits; the message says what to do."""
 
 
-def to_html(renderer: MarkdownRenderer, body: str, page_url: str, config: SanitizeConfig, seconds: float = 0.0) -> str:
+class Renderer(Protocol):
+    """A Markdown engine: MarkdownRenderer, or commonmark.CommonMarkRenderer (commonmark.renderer_for)."""
+
+    def render(self, body: str) -> str: ...
+
+
+def to_html(renderer: Renderer, body: str, page_url: str, config: SanitizeConfig, seconds: float = 0.0) -> str:
     """The whole markup stage for one body of Markdown, in at most `seconds` (0: no limit).
 
     Python-Markdown is quadratic on some input (50 KB of '[' takes minutes) and recursive on

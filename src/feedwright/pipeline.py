@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from .commonmark import renderer_for
 from .config import Config
 from .generators import SiteRules, rules_for
-from .markup import MarkdownRenderer, MarkupError, plain_text_html, to_html
+from .markup import MarkupError, Renderer, plain_text_html, to_html
 from .model import Entry, EntryRef, Post, PostEntries, PostIndex, Problem
 from .plan.duplicates import reject_duplicate_ids
 from .plan.feeds import plan_feeds
@@ -30,7 +31,7 @@ from .split.summary import html_to_text
 from .text import clean_summary
 
 
-def post_entries(post: Post, config: Config, renderer: MarkdownRenderer) -> PostEntries:
+def post_entries(post: Post, config: Config, renderer: Renderer) -> PostEntries:
     """Mark up and split one read post: the whole article, and the entries of the site feeds.
 
     Markdown that cannot be rendered within the limits is published as its plain text, with a
@@ -63,7 +64,7 @@ def read_and_split(
     path: Path,
     config: Config,
     now: datetime,
-    renderer: MarkdownRenderer,
+    renderer: Renderer,
     display: str | None = None,
     rules: SiteRules | None = None,
 ) -> PostResult:
@@ -101,7 +102,7 @@ def read_site(config: Config, now: datetime) -> tuple[list[PostResult], list[Pro
     """Every post file of the site read and split, sorted by path; and the problems of the walk."""
     config = with_git_dates(config)
     found, problems = walk_posts(config.posts_dir(), selection(config).wants)
-    renderer = MarkdownRenderer()
+    renderer = renderer_for(config)
     rules = rules_for(config)
     cwd = Path.cwd().resolve()
     results = [

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+from ..commonmark import renderer_for
 from ..config import Config
 from ..generators import SiteRules, rules_for
-from ..markup import MarkdownRenderer
+from ..markup import Renderer
 from ..model import Entry, Post, PostEntries, Problem
 from ..pipeline import post_entries
 from ..read import display_path
@@ -33,7 +34,7 @@ def process_file(
     path: Path,
     rules: SiteRules,
     now: datetime,
-    renderer: MarkdownRenderer,
+    renderer: Renderer,
     defer: bool = False,
     cwd: Path | None = None,
 ) -> PostRow:
@@ -81,7 +82,7 @@ def _strip(entry: Entry) -> Entry:
 
 def _read_rows(paths: list[str], config: Config, now: datetime, defer: bool) -> Iterator[PostRow]:
     """Each file in turn, as soon as it is done; one Markdown instance serves them all."""
-    renderer = MarkdownRenderer()
+    renderer = renderer_for(config)
     rules = rules_for(config)
     cwd = Path.cwd().resolve()
     for p in paths:
@@ -103,7 +104,7 @@ def process_all(paths: list[str], config: Config, now: datetime, jobs: int, defe
         yield from batch
 
 
-def _render_one(blob: bytes | None, config: Config, renderer: MarkdownRenderer) -> list[Body] | None:
+def _render_one(blob: bytes | None, config: Config, renderer: Renderer) -> list[Body] | None:
     if not blob:
         return None
     post = unpacked(blob, unpack)
@@ -114,7 +115,7 @@ def _render_saved_batch(paths: list[str], context: tuple[Config, str]) -> list[t
     """In a worker: render a batch of saved posts, read from the cache file."""
     config, cache_file = context
     reader = BodyReader(Path(cache_file))
-    renderer = MarkdownRenderer()
+    renderer = renderer_for(config)
     try:
         return [(p, _render_one(reader.saved(p), config, renderer)) for p in paths]
     finally:
@@ -129,7 +130,7 @@ def render_saved(
     Workers read the cache file themselves; without one on disk, the work stays here.
     """
     if cache_file is None or not POST_BATCHES.wanted(len(paths), jobs):
-        renderer = MarkdownRenderer()
+        renderer = renderer_for(config)
         for p in paths:
             yield p, _render_one(saved(p), config, renderer)
         return
