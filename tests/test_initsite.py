@@ -58,6 +58,7 @@ def test_init_writes_a_commented_config_that_loads(
     assert all("#" in line for line in text.splitlines() if ":" in line and not line.endswith(":"))
     config = load_config(written)
     assert config.generator.name == "hugo"
+    assert config.markup.engine == "commonmark"
     assert config.generator.permalinks == {"posts": "/:year/:slug/"}
     assert config.generator.options == {"disablePathToLower": "true"}
     assert config.site.title == 'Blog: a "quoted" # title'

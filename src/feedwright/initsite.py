@@ -17,6 +17,11 @@ from .config import GENERATORS, ConfigError, load_config
 from .generators import SiteFacts, detect, module_of
 
 CONFIG_NAME = "feedwright.yaml"
+# The Markdown each generator's posts are written for: Hugo (Goldmark), Zola (pulldown-cmark) and
+# Hexo (marked) follow CommonMark; Pelican renders with Python-Markdown; Jekyll's kramdown shares
+# Python-Markdown's attribute lists and header ids.
+ENGINES = {"hugo": "commonmark", "zola": "commonmark", "hexo": "commonmark", "jekyll": "python-markdown",
+           "pelican": "python-markdown"}  # fmt: skip
 
 
 class InitError(Exception):
@@ -120,6 +125,11 @@ def config_text(facts: SiteFacts) -> str:
         lines.append(_line(1, "summary_separator", facts.summary_separator, "ends a post's summary, from the site"))
     if facts.options:
         lines.append(_line(1, "options", facts.options, "the generator's settings its rules read, from the site"))
+    engine = ENGINES.get(facts.generator, "python-markdown")
+    lines += [
+        "markup:",
+        _line(1, "engine", engine, f"the Markdown {facts.generator.capitalize()} posts are written for"),
+    ]
     lines += [
         "site:",
         _line(1, "title", facts.title, "the feeds' title"),
