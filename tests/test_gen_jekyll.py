@@ -99,7 +99,8 @@ def test_drafts_and_other_folders_are_never_posts(tmp_path: Path) -> None:
 
 def test_published_false_is_left_out_and_never_a_date(tmp_path: Path) -> None:
     """https://jekyllrb.com/docs/front-matter/#predefined-global-variables: `published: false`."""
-    assert post(tmp_path, "2020-01-02-a.md", "title: A\npublished: false").post is None
+    left = post(tmp_path, "2020-01-02-a.md", "title: A\npublished: false")
+    assert left.post is None and left.skipped == "published: false" and not left.problems
     kept = post(tmp_path, "2020-01-03-b.md", "title: B\npublished: true").post
     assert kept is not None and kept.published == datetime(2020, 1, 3, tzinfo=UTC)
 
@@ -165,6 +166,7 @@ def test_path_date_reads_any_calendar_date(day: Any) -> None:
         ("pretty", "/a/b/2019/07/23/Using-GDB/"),
         ("ordinal", "/a/b/2019/204/Using-GDB.html"),
         ("weekdate", "/a/b/2019/W30/Tue/Using-GDB.html"),
+        ("/:w_year/W:week/", "/2019/W30/"),
         ("none", "/a/b/Using-GDB.html"),
         ("/blog/:title/", "/blog/Using-GDB/"),
         ("/:year/:i_month/:i_day/:slug:output_ext", "/2019/7/23/using-gdb.html"),
@@ -176,6 +178,11 @@ def test_path_date_reads_any_calendar_date(day: Any) -> None:
 )
 def test_permalink_styles_and_placeholders(tmp_path: Path, style: str, expected: str | None) -> None:
     """The built-in styles and the placeholders table of https://jekyllrb.com/docs/permalinks/."""
+    if style == "/:w_year/W:week/":
+        # :week is %V, two digits; :w_year is %G: 2021-01-03 is in 2020's week 53.
+        assert url(tmp_path, "2021-01-03-x.md", permalink=style) == "https://example.org/2020/W53/"
+        assert url(tmp_path, "2021-01-04-y.md", permalink=style) == "https://example.org/2021/W01/"
+        return
     got = url(tmp_path, "2019-07-23-Using-GDB.md", "title: T\ncategories: A b", permalink=style)
     if expected is None:
         assert got == "https://example.org/19/Jul/July/204/2019/2/Tuesday/"
