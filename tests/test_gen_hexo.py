@@ -369,7 +369,7 @@ def test_real_site(name: str, tmp_path: Path) -> None:
     table = _table(name)
     root = tmp_path / name
     shutil.copytree(SITES / name / "site", root)
-    assert main(["init", str(root), "--generator", "hexo", *table["init_args"]]) == 0
+    assert main(["init", str(root), *table["init_args"]]) == 0
     assert main(["build", "-c", str(root / "feedwright.yaml")]) == 0
     feed = feedparser.parse(str(root / "feeds" / "articles" / "atom.xml"))
     links = {e.link: e for e in feed.entries}

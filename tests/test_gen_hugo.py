@@ -367,7 +367,7 @@ def test_real_site(site: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     data, posts = _table(site)
     root = tmp_path / "site"
     shutil.copytree(SITES / site / "site", root)
-    assert main(["init", str(root), "--generator", "hugo", *data["init_args"]]) == 0
+    assert main(["init", str(root), *data["init_args"]]) == 0
     assert main(["build", "-c", str(root / "feedwright.yaml")]) == 0
     capsys.readouterr()
     feed = feedparser.parse((root / "feeds" / "articles" / "atom.xml").read_bytes())
