@@ -113,3 +113,11 @@ def test_build_without_c_reads_feedwright_yaml_first(
     monkeypatch.chdir(tmp_path)
     assert main(["build", "-q"]) == 0
     assert f"<title>{read}</title>" in (tmp_path / "out" / "atom.xml").read_text(encoding="utf-8")
+
+
+def test_a_jekyll_site_with_future_true_publishes_future_posts(tmp_path: Path) -> None:
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_config.yml").write_text("title: T\nurl: https://t.example\nfuture: true\n", encoding="utf-8")
+    assert main(["init", str(tmp_path)]) == 0
+    config = load_config(tmp_path / "feedwright.yaml")
+    assert (config.generator.name, config.include_future) == ("jekyll", True)

@@ -175,6 +175,8 @@ def read_site(root: Path) -> SiteFacts:
         summary_separator=summary_separator,
         options=options,
         exclude=_excludes(config, posts),
+        # `future: true` publishes posts dated in the future at once (Jekyll's default is false).
+        include_future=config.get("future") is True,
         found=tuple(found),
     )
 
