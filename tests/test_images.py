@@ -144,6 +144,9 @@ def test_body_image_skips_pixels_and_data() -> None:
         "https://a.example/c.jpg"
     )
     assert body_image('<img height="0px" src="https://a.example/p.gif">') is None
+    assert (
+        body_image('<img alt="a > b" src="https://a.example/e.jpg?x=1&amp;y=2">') == "https://a.example/e.jpg?x=1&y=2"
+    )
     assert body_image('<!-- <img src="https://a.example/hidden.jpg"> --><img src="https://a.example/d.jpg">') == (
         "https://a.example/d.jpg"
     )
@@ -374,3 +377,24 @@ def test_rss_parser_finds_every_image_of_the_sample_site(tmp_path: Path) -> None
         assert got == expected, file
         with_images += sum(1 for url in expected.values() if url)
     assert with_images >= 10
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '<img srcset="javascript:alert(1) 1x, /a.jpg 2x" src="x.jpg">',
+        '<img data-srcset="javascript:alert(1) 1x">',
+        '<!--> <img srcset="javascript:alert(2) 1x"> -->',
+        '<picture><source srcset=" JaVaScRiPt:alert(3) , data:text/html,x 2x"></picture>',
+        "<img srcset='vbscript:x 1x' data-src='javascript:alert(4)'>",
+    ],
+)
+def test_no_srcset_carries_a_script_url(raw: str) -> None:
+    """The sanitiser checks no URL in a srcset; every one kept is absolute http(s)."""
+    html = to_html(MarkdownRenderer(), raw, "https://example.org/p/", SanitizeConfig())
+    lowered = html.lower()
+    assert "javascript:" not in lowered and "vbscript:" not in lowered and "data:" not in lowered, html
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for element in root.iter("img", "source"):
+        for candidate in (element.get("srcset") or "").split(", "):
+            assert not candidate or candidate.startswith("https://example.org/"), html

@@ -11,6 +11,7 @@ rendered HTML before it is sanitised: `data-src`, `data-original` or `data-lazy-
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -42,6 +43,30 @@ def promote_lazy_images(html: str, page_url: str) -> str:
     """`html` with lazy-load attributes of <img>/<source> promoted to `src`/`srcset` (see the module)."""
     if not _WANTED.search(html):
         return html
+    return _rewrite(html, lambda tag, attrs: _promoted(tag, attrs, page_url))
+
+
+def safe_srcsets(html: str, page_url: str) -> str:
+    """Every `srcset` of sanitised HTML with only absolute http(s) candidates: the sanitiser checks no URL in it.
+
+    Run on the sanitiser's output, whose tags any HTML parser reads alike, so that no `srcset` the
+    sanitiser kept escapes this check.
+    """
+    if "srcset" not in html.lower():
+        return html
+
+    def fix(tag: str, attrs: list[tuple[str, str | None]]) -> str | None:
+        values = dict(attrs)
+        srcset = values.get("srcset")
+        if srcset is None or _absolute_srcset(srcset, page_url) == srcset:
+            return None
+        return _written(tag, [(n, v or "") for n, v in attrs], {"srcset": _absolute_srcset(srcset, page_url)})
+
+    return _rewrite(html, fix)
+
+
+def _rewrite(html: str, fix: Callable[[str, list[tuple[str, str | None]]], str | None]) -> str:
+    """`html` with each <img>/<source> start tag for which `fix` gives new text replaced by it."""
     finder = _Tags()
     finder.feed(html)
     finder.close()
@@ -52,7 +77,7 @@ def promote_lazy_images(html: str, page_url: str) -> str:
     parts: list[str] = []
     done = 0
     for line, column, text, tag, attrs in finder.tags:
-        fixed = _promoted(tag, attrs, page_url)
+        fixed = fix(tag, attrs)
         if fixed is None:
             continue
         start = line_starts[line - 1] + column
@@ -64,6 +89,21 @@ def promote_lazy_images(html: str, page_url: str) -> str:
         return html
     parts.append(html[done:])
     return "".join(parts)
+
+
+def _written(tag: str, attrs: list[tuple[str, str]], changed: dict[str, str]) -> str:
+    """A start tag from its attributes, each once, with `changed` values (an empty one leaves it out)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for name, value in attrs:
+        if name in seen:
+            continue
+        seen.add(name)
+        value = changed.get(name, value)
+        if name in changed and not value:
+            continue
+        out.append(f' {name}="{escape(value, quote=True)}"')
+    return f"<{tag}{''.join(out)}>"
 
 
 def _promoted(tag: str, attrs: list[tuple[str, str | None]], page_url: str) -> str | None:

@@ -28,7 +28,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from .config import SanitizeConfig
-from .lazyimages import promote_lazy_images
+from .lazyimages import promote_lazy_images, safe_srcsets
 from .text import strip_xml_forbidden
 
 
@@ -301,7 +301,7 @@ def to_html(renderer: Renderer, body: str, page_url: str, config: SanitizeConfig
     try:
         with _time_limit(seconds):
             html = renderer.render(body)
-            html = clean_html(promote_lazy_images(html, page_url), page_url, config)
+            html = safe_srcsets(clean_html(promote_lazy_images(html, page_url), page_url, config), page_url)
     except _Expired:
         raise MarkupError(
             f"its Markdown took more than {seconds:g} s to render (limits.render_seconds);"

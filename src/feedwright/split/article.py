@@ -22,7 +22,8 @@ def wants_split(post: Post, config: Config) -> bool:
     return any(c.casefold() in wanted for c in post.categories)
 
 
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+# An <img> start tag; a quoted value may hold '>' (the sanitiser leaves it unescaped in an alt text).
+_IMG_TAG = re.compile(r"""<img\b(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # A width or height that marks a tracking pixel or a spacer, not a picture.
 _PIXEL = frozenset({"0", "1", "0px", "1px"})
