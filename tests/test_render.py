@@ -149,12 +149,16 @@ def test_tag_and_category_feeds(site: tuple[Config, Path]) -> None:
     # 'Linux' and 'linux' are one tag; the feed is titled with the spelling used most (ties: first by sort).
     assert len(linux.entries) == 2
     assert linux.feed.title == "Linux 中国 · Linux"
-    assert linux.feed.links[0].href == "https://linux.cn/tags/linux/atom.xml"
+    # The home page comes first (readers that take the first link for the site), then the feed itself.
+    assert [(link.rel, link.href) for link in linux.feed.links[:2]] == [
+        ("alternate", "https://linux.cn/"),
+        ("self", "https://linux.cn/tags/linux/atom.xml"),
+    ]
     rust = feedparser.parse((out / "tags" / "rust" / "rss.xml").read_bytes())
     assert [e.title for e in rust.entries] == ["Second post"]
     category = feedparser.parse((out / "categories" / "技术" / "atom.xml").read_bytes())
     assert [e.title for e in category.entries] == ["First post"]
-    assert category.feed.links[0].href == "https://linux.cn/categories/%E6%8A%80%E6%9C%AF/atom.xml"
+    assert category.feed.links[1].href == "https://linux.cn/categories/%E6%8A%80%E6%9C%AF/atom.xml"
     articles = feedparser.parse((out / "articles" / "atom.xml").read_bytes())
     assert len(articles.entries) == 2
 

@@ -322,6 +322,10 @@ def _check(args: argparse.Namespace, config: Config) -> int:
 
     results, walk_problems = read_site(config, datetime.now(UTC))
     problems = list(walk_problems)
+    if not config.site.author.name:
+        # Atom needs an author: the feeds name the site, which is valid but may not be what is meant.
+        message = f"no site.author: feeds name the site title '{config.site.title}' as their author"
+        problems.insert(0, Problem(str(args.config), message, "warning"))
     rejected = 0
     for post in plan_site(results):
         problems.extend(post.problems)

@@ -19,6 +19,8 @@ PERMALINK_FIELDS = ("slug", "year", "month", "day")
 GENERATORS = ("plain", "jekyll", "hugo", "hexo", "zola", "pelican")
 # A cron run that waits longer than this for a hub or a lock is stuck, not patient.
 MAX_WAIT_SECONDS = 3600
+# A feed's ttl (minutes) of more than a year says nothing a reader could use.
+MAX_TTL_MINUTES = 525_600
 # The Markdown engines (commonmark.py): Python-Markdown, or comrak's CommonMark with GFM.
 ENGINES = ("python-markdown", "commonmark")
 
@@ -44,6 +46,13 @@ class SiteConfig:
     timezone: str = "UTC"
     permalink: str = "/{slug}/"
     icon: str = ""
+    # JSON Feed's favicon ('' for icon).
+    favicon: str = ""
+    # The folder, relative to the config file, the site serves base_url from ('' when unknown): image
+    # enclosures there carry their file's size.
+    static: str = ""
+    # Put an entry's front matter image at the top of its content, for readers that show only content.
+    image_in_content: bool = False
     # Where the output folder is served, when not at base_url (e.g. https://example.org/feeds/).
     feeds_url: str = ""
     # The address ids are made from, when it is not base_url: a site that moved keeps its old ids.
@@ -61,6 +70,8 @@ class LimitsConfig:
     render_seconds: float = 10.0
     # Tags (and categories) kept per post; each is a feed set of its own.
     tags_per_post: int = 100
+    # Minutes a reader may keep a feed before fetching it again: RSS <ttl> and sy:updatePeriod (0: not said).
+    ttl: int = 60
 
 
 @dataclass(frozen=True)
@@ -169,6 +180,14 @@ class Config:
     def feeds_url(self) -> str:
         """The URL of the output folder: feeds' self links are under it."""
         return self.site.feeds_url or self.site.base_url
+
+    @property
+    def favicon(self) -> str:
+        return self.site.favicon or self.site.icon
+
+    def static_dir(self) -> Path | None:
+        """The folder the site's files are served from, or None when the config does not say."""
+        return (self.root / self.site.static).resolve() if self.site.static.strip() else None
 
     def posts_dir(self) -> Path:
         return (self.root / self.posts).resolve()
@@ -300,9 +319,12 @@ def _validate(config: Config, source: str) -> None:
     ):
         if value:
             _web_address(value, key, source)
-    if config.site.icon:
-        # An icon may carry a query (a CDN's size parameter); only its address is checked.
-        _web_address(config.site.icon.split("?", 1)[0], "site.icon", source)
+    for key, value in (("site.icon", config.site.icon), ("site.favicon", config.site.favicon)):
+        if value:
+            # An icon may carry a query (a CDN's size parameter); only its address is checked.
+            _web_address(value.split("?", 1)[0], key, source)
+    if "\x00" in config.site.static:
+        raise ConfigError(f"{source}: 'site.static' must name a folder, got {_kind(config.site.static)}")
     for name in (f.name for f in fields(FrontMatterKeys) if f.name != "private"):
         if not getattr(config.front_matter, name):
             raise ConfigError(f"{source}: 'front_matter.{name}' must name at least one front matter key")
@@ -353,6 +375,8 @@ def _validate(config: Config, source: str) -> None:
         raise ConfigError(
             f"{source}: 'limits.render_seconds' must be a number of seconds from 0 (no limit) to {MAX_WAIT_SECONDS}"
         )
+    if not 0 <= config.limits.ttl <= MAX_TTL_MINUTES:
+        raise ConfigError(f"{source}: 'limits.ttl' must be minutes from 0 (not said) to {MAX_TTL_MINUTES}")
     if not 0 <= config.lock_timeout <= MAX_WAIT_SECONDS:
         raise ConfigError(f"{source}: 'lock_timeout' must be a number of seconds from 0 to {MAX_WAIT_SECONDS}")
 

@@ -28,6 +28,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from .config import SanitizeConfig
+from .lazyimages import promote_lazy_images, safe_srcsets
 from .text import strip_xml_forbidden
 
 
@@ -68,11 +69,11 @@ _ALLOWED_ATTRS: dict[str, set[str]] = {tag: set(attrs) for tag, attrs in nh3.ALL
 for _tag in _ALLOWED_TAGS:
     _ALLOWED_ATTRS.setdefault(_tag, set()).update({"id", "title", "lang", "dir"})
 _ALLOWED_ATTRS["a"].update({"href", "rel", "name"})
-_ALLOWED_ATTRS["img"].update({"src", "alt", "width", "height", "loading"})
+_ALLOWED_ATTRS["img"].update({"src", "srcset", "sizes", "alt", "width", "height", "loading"})
 _ALLOWED_ATTRS["iframe"].update({"src", "width", "height", "allowfullscreen", "frameborder"})
 _ALLOWED_ATTRS["video"].update({"src", "controls", "poster", "width", "height"})
 _ALLOWED_ATTRS["audio"].update({"src", "controls"})
-_ALLOWED_ATTRS["source"].update({"src", "type"})
+_ALLOWED_ATTRS["source"].update({"src", "srcset", "sizes", "media", "type"})
 _ALLOWED_ATTRS["td"].update({"align", "colspan", "rowspan"})
 _ALLOWED_ATTRS["th"].update({"align", "colspan", "rowspan"})
 _ALLOWED_ATTRS["code"].add("class")
@@ -300,7 +301,7 @@ def to_html(renderer: Renderer, body: str, page_url: str, config: SanitizeConfig
     try:
         with _time_limit(seconds):
             html = renderer.render(body)
-            html = clean_html(html, page_url, config)
+            html = safe_srcsets(clean_html(promote_lazy_images(html, page_url), page_url, config), page_url)
     except _Expired:
         raise MarkupError(
             f"its Markdown took more than {seconds:g} s to render (limits.render_seconds);"

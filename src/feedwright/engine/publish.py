@@ -21,6 +21,7 @@ from ..config import Config
 from ..model import Entry, EntryRef, FeedSpec, PostEntries
 from ..render import feed_set, formats
 from ..render.urls import feed_file
+from ..split.article import with_body_image
 from ..write.atomic import BatchWriter
 from .cache import BodyReader
 from .workers import Batching, run_batches
@@ -82,7 +83,10 @@ class Entries:
             header = self._headers[ref.path] = found
         entry = header.article if ref.index == 0 else next(e for e in header.items if e.index == ref.index)
         summary, html = self._source.body(ref.path, ref.index)
-        return dataclasses.replace(entry, summary=summary, content_html=html)
+        entry = dataclasses.replace(entry, summary=summary, content_html=html)
+        # A deferred article's header was made before its Markdown was rendered: its picture
+        # is the first of its body when the front matter names none, as split.article_entry does.
+        return with_body_image(entry) if ref.index == 0 else entry
 
 
 def stale_feeds(

@@ -1,11 +1,14 @@
-"""What the Atom and RSS writers share: fixed dates, image types, a feedgen extension."""
+"""What the Atom and RSS writers share: fixed dates, images and their sizes, the feeds' author, a feedgen extension."""
 
 from __future__ import annotations
 
+import functools
 import mimetypes
+import os
 from datetime import UTC, datetime
 from html import escape
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
@@ -13,13 +16,14 @@ from lxml import etree
 from .. import __version__
 from ..config import Config
 from ..dates import whole_minute_offset
-from ..model import Entry, FeedSpec
+from ..model import Author, Entry, FeedSpec
 from .urls import feed_url
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
+SY_NS = "http://purl.org/rss/1.0/modules/syndication/"
 GENERATOR_URI = "https://pypi.org/project/feedwright/"
 # An empty feed still needs a fixed time, or every build would differ.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -35,6 +39,60 @@ def image_type(url: str) -> str | None:
     if path.lower().endswith(".avif"):
         return "image/avif"
     return None
+
+
+# An enclosure must say its type; an image whose address does not tell (a CDN's `?w=600`) is
+# declared a JPEG, as validators require a concrete type, and browsers look at the bytes anyway.
+FALLBACK_IMAGE_TYPE = "image/jpeg"
+# sy:updatePeriod's periods, in minutes: a ttl is said as so many times per the shortest that holds it.
+_SY_PERIODS = (("hourly", 60), ("daily", 1440), ("weekly", 10080), ("monthly", 43200), ("yearly", 525600))
+
+
+def enclosure_length(url: str, config: Config) -> int:
+    """The image's file size when it lies under site.static (served at base_url), else 0 ("unknown")."""
+    static = config.static_dir()
+    if static is None:
+        return 0
+    return _file_size(url, config.base_url, str(static))
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_size(url: str, base_url: str, static: str) -> int:
+    if not url.startswith(base_url):
+        return 0
+    try:
+        path = unquote(urlsplit(url).path)
+        base_path = unquote(urlsplit(base_url).path)
+    except ValueError:
+        return 0
+    relative = path[len(base_path) :] if path.startswith(base_path) else ""
+    parts = [p for p in relative.split("/") if p]
+    if not parts or any(p in (".", "..") or "\x00" in p for p in parts):
+        return 0
+    root = Path(static)
+    try:
+        found = (root / Path(*parts)).resolve()
+        if not found.is_relative_to(root) or not found.is_file():
+            return 0
+        return os.stat(found).st_size
+    except (OSError, ValueError):
+        return 0
+
+
+def sy_update(minutes: int) -> tuple[str, int]:
+    """A ttl as sy:updatePeriod and sy:updateFrequency: 60 → hourly, 1; 30 → hourly, 2; 90 → daily, 16."""
+    for period, length in _SY_PERIODS:
+        if minutes <= length:
+            return period, max(1, length // minutes)
+    return "yearly", 1
+
+
+def feed_author(config: Config) -> Author:
+    """The feeds' author: site.author, else the site itself by its title (Atom requires one)."""
+    site = config.site
+    if site.author.name:
+        return Author(site.author.name, site.author.email or None, site.author.uri or None)
+    return Author(site.title)
 
 
 def feed_updated(spec: FeedSpec) -> datetime:
@@ -65,16 +123,26 @@ class _FeedExtension:
     def __init__(self) -> None:
         self.links: tuple[tuple[str, str], ...] = ()
         self.archive = False
+        self.ttl = 0
 
     def extend_ns(self) -> dict[str, str]:
         namespaces = {"media": MEDIA_NS, "dc": DC_NS}
+        if self.ttl:
+            namespaces["sy"] = SY_NS
         if self.archive:
             namespaces["fh"] = HISTORY_NS
         return namespaces
 
+    def _update_period(self, parent: etree._Element) -> None:
+        if self.ttl:
+            period, frequency = sy_update(self.ttl)
+            etree.SubElement(parent, f"{{{SY_NS}}}updatePeriod").text = period
+            etree.SubElement(parent, f"{{{SY_NS}}}updateFrequency").text = str(frequency)
+
     def extend_atom(self, feed: etree._Element) -> etree._Element:
         for rel, href in self.links:
             etree.SubElement(feed, "link", rel=rel, href=href)
+        self._update_period(feed)
         if self.archive:
             etree.SubElement(feed, f"{{{HISTORY_NS}}}archive")
         return feed
@@ -86,20 +154,32 @@ class _FeedExtension:
         as_text(channel.find("description"))
         for rel, href in self.links:
             etree.SubElement(channel, f"{{{ATOM_NS}}}link", rel=rel, href=href)
+        self._update_period(channel)
         if self.archive:
             etree.SubElement(channel, f"{{{HISTORY_NS}}}archive")
         return feed
 
 
 class _EntryExtension:
-    """Adds what feedgen 1.0 gets wrong or lacks: an Atom enclosure link with its rel
-    (feedgen drops entry link rels), Media RSS images, dc:creator for authors without e-mail."""
+    """Adds what feedgen 1.0 gets wrong or lacks: an entry's image as an enclosure (an Atom link with
+    its rel, which feedgen drops; an RSS <enclosure> with its length) and as Media RSS content and
+    thumbnail, each of which some readers look for alone; dc:creator for authors without e-mail."""
 
     def __init__(self) -> None:
         self.entry: Entry | None = None
+        self.image_length = 0
 
     def extend_ns(self) -> dict[str, str]:
         return {"media": MEDIA_NS, "dc": DC_NS}
+
+    def _media(self, element: etree._Element, image: str) -> None:
+        media = etree.SubElement(element, f"{{{MEDIA_NS}}}content", url=image, medium="image")
+        kind = image_type(image)
+        if kind:
+            media.set("type", kind)
+        if self.image_length:
+            media.set("fileSize", str(self.image_length))
+        etree.SubElement(element, f"{{{MEDIA_NS}}}thumbnail", url=image)
 
     def extend_atom(self, element: etree._Element) -> etree._Element:
         entry = self.entry
@@ -109,6 +189,9 @@ class _EntryExtension:
             kind = image_type(entry.image)
             if kind:
                 link.set("type", kind)
+            if self.image_length:
+                link.set("length", str(self.image_length))
+            self._media(element, entry.image)
         return element
 
     def extend_rss(self, element: etree._Element) -> etree._Element:
@@ -123,10 +206,15 @@ class _EntryExtension:
                 creator = etree.SubElement(element, f"{{{DC_NS}}}creator")
                 creator.text = author.name
         if entry.image:
-            media = etree.SubElement(element, f"{{{MEDIA_NS}}}content", url=entry.image, medium="image")
-            kind = image_type(entry.image)
-            if kind:
-                media.set("type", kind)
+            # RSS allows one enclosure per item and requires all three attributes; 0 says "size unknown".
+            etree.SubElement(
+                element,
+                "enclosure",
+                url=entry.image,
+                length=str(self.image_length),
+                type=image_type(entry.image) or FALLBACK_IMAGE_TYPE,
+            )
+            self._media(element, entry.image)
         return element
 
 
@@ -135,6 +223,7 @@ def new_feed(spec: FeedSpec, config: Config, fmt: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.register_extension("fw", _FeedExtension, _EntryExtension)
     fg.fw.archive = spec.kind == "archive"
+    fg.fw.ttl = config.limits.ttl
     fg.title(spec.title)
     fg.description(spec.description or spec.title)
     fg.subtitle(spec.description or spec.title)
@@ -142,11 +231,14 @@ def new_feed(spec: FeedSpec, config: Config, fmt: str) -> FeedGenerator:
     point_to(fg, spec, config, fmt)
     fg.language(config.site.language)
     fg.generator("feedwright", uri=GENERATOR_URI, version=__version__)
-    if config.site.author.name:
-        author = {"name": config.site.author.name}
-        if config.site.author.email:
-            author["email"] = config.site.author.email
-        fg.author(author)
+    # An Atom feed needs an author for every entry; entries that name none inherit the feed's.
+    site_author = feed_author(config)
+    author = {"name": site_author.name}
+    if site_author.email:
+        author["email"] = site_author.email
+    fg.author(author)
+    if config.limits.ttl:
+        fg.ttl(config.limits.ttl)
     if config.site.icon:
         fg.icon(config.site.icon)
         fg.logo(config.site.icon)
@@ -161,13 +253,17 @@ def point_to(fg: FeedGenerator, spec: FeedSpec, config: Config, fmt: str) -> Non
     hub = (("hub", config.websub.hub),) if config.websub.hub else ()
     linked = tuple((rel, feed_url(config.feeds_url, path, fmt)) for rel, path in spec.links)
     fg.fw.links = (*hub, *linked)
-    # The RSS channel <link> is whichever link was added last, so the home page goes last.
-    fg.link([{"href": spec.self_urls[fmt], "rel": "self"}, {"href": spec.home_url, "rel": "alternate"}], replace=True)
+    self_link = {"href": spec.self_urls[fmt], "rel": "self"}
+    home = {"href": spec.home_url, "rel": "alternate"}
+    # Atom: the home page first, as readers that take the first link for the site expect. RSS: the
+    # channel <link> is whichever link was added last, so there the home page goes last.
+    fg.link([home, self_link] if fmt == "atom" else [self_link, home], replace=True)
 
 
 def add_entry(fg: FeedGenerator, entry: Entry, config: Config) -> None:
     fe = fg.add_entry(order="append")
     fe.fw.entry = entry
+    fe.fw.image_length = enclosure_length(entry.image, config) if entry.image else 0
     fe.id(entry.id)
     fe.title(entry.title)
     fe.link(href=entry.link)

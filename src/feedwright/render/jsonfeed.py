@@ -1,4 +1,4 @@
-"""FeedSpec → JSON Feed 1.1 bytes (https://jsonfeed.org/version/1.1)."""
+"""FeedSpec → JSON Feed 1.1 bytes (https://jsonfeed.org/version/1.1), readable by JSON Feed 1.0 readers too."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from ..config import Config
 from ..dates import isoformat
 from ..model import Author, Entry, FeedSpec
+from .common import feed_author
 
 
 def _authors(authors: tuple[Author, ...]) -> list[dict[str, str]]:
@@ -38,6 +39,8 @@ def _item(entry: Entry, tz: tzinfo) -> dict[str, Any]:
     item["date_modified"] = isoformat(entry.updated.astimezone(tz))
     if entry.authors:
         item["authors"] = _authors(entry.authors)
+        # JSON Feed 1.0's single author, which 1.0 readers read; 1.1 keeps it for them.
+        item["author"] = item["authors"][0]
     tags = list(dict.fromkeys((*entry.categories, *entry.tags)))
     if tags:
         item["tags"] = tags
@@ -55,10 +58,13 @@ def render_json(spec: FeedSpec, config: Config) -> bytes:
         feed["description"] = spec.description
     if config.site.icon:
         feed["icon"] = config.site.icon
+    if config.favicon:
+        feed["favicon"] = config.favicon
     feed["language"] = config.site.language
-    site_author = config.site.author
-    if site_author.name:
-        feed["authors"] = _authors((Author(site_author.name, None, site_author.uri or None),))
+    # Items that name no author have the feed's (the site's title when site.author is not set).
+    site_author = feed_author(config)
+    feed["authors"] = _authors((Author(site_author.name, None, site_author.uri),))
+    feed["author"] = feed["authors"][0]
     if config.websub.hub:
         feed["hubs"] = [{"type": "WebSub", "url": config.websub.hub}]
     feed["items"] = [_item(e, config.tz) for e in spec.entries]
