@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from .core import Pass, Tag, pair
@@ -177,8 +178,32 @@ def _jekyll_post(name: str, state: Pass) -> str | None:
             if url is not None:
                 return url
     except (OSError, ValueError):
+        pass
+    return _url_from_name(name, state)
+
+
+def _url_from_name(name: str, state: Pass) -> str | None:
+    """The URL Jekyll's rules give a post file of that name (its date and title), for a post not here."""
+    from ..generators.base import PostPlace
+    from ..generators.jekyll import Rules
+
+    rules = Rules(state.config)
+    rel = f"{name}.md"
+    date = rules.path_date(rel)
+    if date is None:
         return None
-    return None
+    when = datetime.fromisoformat(date).replace(tzinfo=state.config.tz)
+    path = rules.permalink({}, PostPlace(rel, rules.slug({}, rel, ""), "", when))
+    return _joined(path, state.config.site.base_url)
+
+
+def _joined(path: str, base: str) -> str:
+    """A site path under base_url, as read/fields.py makes a permalink absolute."""
+    parts = urlsplit(base)
+    prefix = parts.path.rstrip("/")
+    if prefix and not path.startswith(prefix + "/"):
+        path = prefix + path
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def _post_url(tag: Tag, args: list[str], state: Pass) -> str | None:
