@@ -257,3 +257,11 @@ def test_plain_sites_are_untouched(tmp_path: Path, capsys: pytest.CaptureFixture
     out = capsys.readouterr()
     assert "{% include x %} {{&lt; y &gt;}}" in out.out
     assert out.err == ""
+
+
+def test_kramdown_span_attributes_only_after_an_element(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """kramdown.gettalong.org/syntax.html#span-ials: a span IAL follows its element directly; a
+    format string in the text is text."""
+    body = "A `x`{:.ruby} and {:.2f} or {:>10}\n"
+    content, _ = render(tmp_path, "jekyll", body, capsys)
+    assert content == "<p>A <code>x</code> and {:.2f} or {:&gt;10}</p>"

@@ -4,7 +4,8 @@
 - a line that is only an attribute list, `{:.class}`, `{: #id}`, `{:toc}`, `{:ref: .note}`: removed;
   `* TOC` (any list item) just above a `{:toc}` line is the table of contents' placeholder: removed
   with it;
-- a span attribute list right after an element, `*text*{:.red}`, `[a](b){:target="_blank"}`: removed;
+- a span attribute list right after an element, `*text*{:.red}`, `[a](b){:target="_blank"}`,
+  `` `code`{:.ruby} ``: removed (elsewhere `{:.2f}` is text, as kramdown leaves it);
 - extensions: `{::comment}…{:/comment}` removed with its text, `{::nomarkdown}…{:/nomarkdown}` and
   `{::options … /}` markers removed, the text of `nomarkdown` kept.
 """
@@ -20,7 +21,8 @@ _TOC = re.compile(r"^[ ]{0,3}(?:[*+-]|\d{1,9}[.)])[ \t][^\n]*\n[ \t]*\{:[ \t]*to
 _COMMENT = re.compile(r"\{::comment\}(?:[^{]|\{(?!:/comment\}|:/\}|::comment\}))*\{:/(?:comment)?\}")
 _EXTENSION = re.compile(r"\{::\w+(?:[^{}\n])*?/?\}|\{:/\w*\}")
 _BLOCK_IAL = re.compile(r"^[ \t]*\{:(?:[^{}\n])*\}[ \t]*\n?", re.MULTILINE)
-_SPAN_IAL = re.compile(r"\{:(?:[^{}\n])*\}")
+# What an attribute list holds first: `.class`, `#id`, `key=`, or a reference name alone.
+_IAL = r"\{:[ \t]*(?:[.#][\w-]|[\w-]+=|[\w-]+[ \t]*\})(?:[^{}\n])*\}"
 
 
 def transform(text: str, state: Pass) -> str:
@@ -28,4 +30,6 @@ def transform(text: str, state: Pass) -> str:
     text = _COMMENT.sub("", text)
     text = _EXTENSION.sub("", text)
     text = _BLOCK_IAL.sub("", text)
-    return _SPAN_IAL.sub("", text)
+    # Right after a span element's end (a code span is a shield token by now).
+    after = re.escape(state.shield.close)
+    return re.sub(r"(?:(?<=[)*_\]>`])|(?<=" + after + "))" + _IAL, "", text)
