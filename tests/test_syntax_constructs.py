@@ -265,3 +265,11 @@ def test_kramdown_span_attributes_only_after_an_element(tmp_path: Path, capsys: 
     body = "A `x`{:.ruby} and {:.2f} or {:>10}\n"
     content, _ = render(tmp_path, "jekyll", body, capsys)
     assert content == "<p>A <code>x</code> and {:.2f} or {:&gt;10}</p>"
+
+
+def test_hexo_raw_is_text_and_tags_in_code_are_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """hexo.io/docs/tag-plugins#Raw; Hexo escapes code before rendering tags (hexo's backtick_code_block filter)."""
+    body = "{% raw %}{{ x }} {% y %}{% endraw %}\n\n`{% raw %}a{% endraw %}`\n"
+    content, err = render(tmp_path, "hexo", body, capsys)
+    assert content == "<p>{{ x }} {% y %}</p>\n<p><code>{% raw %}a{% endraw %}</code></p>"
+    assert err == ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .core import Pass, Tag, esc, img, link, quote_lines
-from .liquid import Block, Handler, unwrap_raw, walk
+from .liquid import Block, Handler, walk
 
 _CSS = re.compile(r"^[\w-]+$")
 _SIZE = re.compile(r"^\d+%?$")
@@ -153,6 +153,10 @@ def _link(tag: Tag, args: list[str], state: Pass) -> str | None:
     return state.inline(link(args[at], text))
 
 
+def _raw(tag: Tag, args: list[str], inner: str, state: Pass) -> str:
+    return state.literal(inner)
+
+
 HANDLERS: dict[str, Handler] = {
     "img": _img,
     "image": _img,
@@ -173,12 +177,14 @@ BLOCKS: dict[str, Block] = {
     "blockquote": _blockquote,
     "quote": _blockquote,
     "pullquote": _blockquote,
+    "raw": _raw,
 }
 
 
 def escapes(text: str, state: Pass) -> str:
-    return unwrap_raw(text, state)
+    # Hexo escapes code blocks before it renders tags: `{% raw %}` in code is code.
+    return text
 
 
 def transform(text: str, state: Pass) -> str:
-    return walk(text, state, HANDLERS, BLOCKS, literal=("codeblock", "code"))
+    return walk(text, state, HANDLERS, BLOCKS, literal=("codeblock", "code", "raw"))
