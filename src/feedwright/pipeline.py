@@ -28,6 +28,7 @@ from .render.pages import OPML_FILENAME, render_index, render_opml
 from .split.article import split_post
 from .split.more import cut_more, mark_more, separators
 from .split.summary import html_to_text
+from .syntax import preprocess, removed_warning
 from .text import clean_summary
 
 
@@ -37,17 +38,21 @@ def post_entries(post: Post, config: Config, renderer: Renderer) -> PostEntries:
     Markdown that cannot be rendered within the limits is published as its plain text, with a
     warning: the post stays in the feeds it belongs to, and no run stalls on it.
     """
-    marked = mark_more(post.body, separators(post.extra, config))
+    body, removed = preprocess(post.body, post, config)
+    found = removed_warning(post, removed, config)
+    syntax = (found,) if found is not None else ()
+    marked = mark_more(body, separators(post.extra, config))
     try:
-        html = to_html(renderer, marked or post.body, post.permalink, config.sanitize, config.limits.render_seconds)
+        html = to_html(renderer, marked or body, post.permalink, config.sanitize, config.limits.render_seconds)
     except MarkupError as exc:
-        entries = split_post(post, plain_text_html(post.body), config)
+        entries = split_post(post, plain_text_html(body), config)
         warning = Problem(post.rel_path, f"{exc}; published as plain text", "warning")
-        return replace(entries, problems=(*entries.problems, warning))
+        return replace(entries, problems=(*entries.problems, *syntax, warning))
     if marked is not None:
         html, above = cut_more(html)
         post = replace(post, summary=clean_summary(html_to_text(above)) or post.summary)
-    return split_post(post, html, config)
+    entries = split_post(post, html, config)
+    return replace(entries, problems=(*entries.problems, *syntax)) if syntax else entries
 
 
 @dataclass(frozen=True)

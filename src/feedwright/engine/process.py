@@ -20,6 +20,7 @@ from ..pipeline import post_entries
 from ..read import display_path
 from ..read.post import read_with
 from ..split.article import article_entry, wants_split
+from ..syntax import syntax_problems
 from . import index
 from .cache import BodyReader, unpacked
 from .records import Body, PostRow, pack, pack_bodies, unpack
@@ -54,7 +55,9 @@ def process_file(
     if defer and not wants_split(result.post, config):
         article = article_entry(result.post, "")
         saved = pack(result.post)
-        row = _post_row(str(path), digest, PostEntries(article, (article,)), result.problems, None)
+        # Its Markdown is rendered later, when a feed needs it: what that will remove is said now.
+        problems = (*result.problems, *syntax_problems(result.post, config))
+        row = _post_row(str(path), digest, PostEntries(article, (article,)), problems, None)
         return dataclasses.replace(row, bodies=[], saved=saved)
     entries = post_entries(result.post, config, renderer)
     return _post_row(str(path), digest, entries, (*result.problems, *entries.problems), None)
