@@ -445,6 +445,7 @@ def _publish(
         raise
     finally:
         writer.discard()
+    run.report.problems.extend(tally.problems)
     run.report.feeds_rendered = tally.rendered
     run.report.headers_read = tally.headers_read
     run.report.files_written = tally.written

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..config import Config
-from ..model import FeedSpec
+from ..model import Entry, FeedSpec, Problem
+from ..plan.content import with_content_mode
 from .atom import atom_bytes, render_atom
+from .budget import fit
 from .common import new_feed, point_to
 from .jsonfeed import render_json
 from .rss import render_rss, rss_bytes
@@ -46,8 +48,61 @@ def formats(spec: FeedSpec, config: Config) -> list[str]:
 
 def feed_set(spec: FeedSpec, config: Config) -> list[tuple[str, str, bytes]]:
     """A filled feed's files: (format, file name under the output folder, bytes) per format."""
+    return render_feed_set(spec, config)[0]
+
+
+def render_feed_set(spec: FeedSpec[Entry], config: Config) -> tuple[list[tuple[str, str, bytes]], list[Problem]]:
+    """A filled feed's files, in its kind's content mode and within the byte budget; and a warning
+    naming the feed when the budget cut entries."""
+    spec = with_content_mode(spec, config)
     fmts = formats(spec, config)
-    return [
-        (fmt, feed_file(spec.path, fmt), data)
-        for fmt, data in zip(fmts, render_formats(spec, config, fmts), strict=True)
-    ]
+    files: list[tuple[str, str, bytes]] = []
+    cuts: list[str] = []
+    for fmt, data in zip(fmts, render_formats(spec, config, fmts), strict=True):
+        data = with_stylesheet(data, spec.path, fmt, config)
+        name = feed_file(spec.path, fmt)
+        fitted = fit(spec, config, _renderer(fmt, config), data)
+        if fitted.summarized or fitted.dropped:
+            left_out = f", {fitted.dropped} left out" if fitted.dropped else ""
+            cuts.append(f"{name} ({fitted.summarized} entries cut to their summaries{left_out})")
+        files.append((fmt, name, fitted.data))
+    problems = []
+    if cuts:
+        # The feed's folder under the output folder, as the config names it.
+        where = "/".join(part for part in (config.output.rstrip("/"), spec.path) if part)
+        problems.append(
+            Problem(
+                where,
+                f"over limits.max_feed_bytes ({config.limits.max_feed_bytes} bytes): " + "; ".join(cuts),
+                "warning",
+            )
+        )
+    return files, problems
+
+
+def _renderer(fmt: str, config: Config) -> Callable[[FeedSpec[Entry]], bytes]:
+    """One format alone, as feed_set writes it: what the byte budget measures."""
+
+    def render(spec: FeedSpec[Entry]) -> bytes:
+        return with_stylesheet(RENDERERS[fmt](spec, config), spec.path, fmt, config)
+
+    return render
+
+
+# The stylesheet files written beside index.html (render/pages.py), by feeds.stylesheet.
+STYLESHEET_FILES: dict[str, str] = {"xsl": "feed.xsl", "css": "feed.css"}
+_STYLESHEET_TYPES: dict[str, str] = {"xsl": "text/xsl", "css": "text/css"}
+
+
+def with_stylesheet(data: bytes, path: str, fmt: str, config: Config) -> bytes:
+    """Atom and RSS with an <?xml-stylesheet?> after the XML declaration, when feeds.stylesheet asks."""
+    kind = config.feeds.stylesheet
+    if kind not in STYLESHEET_FILES or fmt not in ("atom", "rss"):
+        return data
+    # Relative, so it works wherever the output folder is served: one '../' per folder of the feed.
+    href = "../" * (path.count("/") + 1 if path else 0) + STYLESHEET_FILES[kind]
+    pi = f'<?xml-stylesheet type="{_STYLESHEET_TYPES[kind]}" href="{href}"?>\n'.encode()
+    head, sep, rest = data.partition(b"\n")
+    if not head.startswith(b"<?xml "):
+        return pi + data
+    return head + sep + pi + rest
