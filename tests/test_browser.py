@@ -50,8 +50,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 # resolved by the browser to absolute URLs.
 ROWS_JS = """
 return Array.from(document.querySelectorAll(arguments[0])).map(function (row) {
-  var links = Array.from(row.querySelectorAll("a[href]")).map(function (a) { return a.href; });
-  return {visible: row.checkVisibility(), links: links};
+  var links = Array.from(row.querySelectorAll(".links a[href]")).map(function (a) { return a.href; });
+  var page = row.querySelector("a.page");
+  return {visible: row.checkVisibility(), links: links, page: page ? page.href : ""};
 });
 """
 

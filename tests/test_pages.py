@@ -174,8 +174,9 @@ def test_counts_and_dates(page: lxml.html.HtmlElement) -> None:
     assert count(row_for(page, "category", "news")) == "2 entries"
     assert date(row_for(page, "category", "news")) == "2023-06-02"
     assert count(row_for(page, "tag", slugify(HOSTILE))) == "1 entry"
-    # total counts entries before the limit, not the ones the feed holds.
-    assert count(row_for(page, "tag", slugify(AMP))) == "7 entries"
+    # A feed holding fewer entries than there are says so: 1 of the 7 entries is in the feed.
+    assert count(row_for(page, "tag", slugify(AMP))) == "1 newest of 7"
+    assert row_for(page, "tag", slugify(AMP)).xpath("string(.//span[@class='count']/@data-count)") == "7"
 
 
 def test_date_uses_the_newest_update_in_the_site_zone() -> None:

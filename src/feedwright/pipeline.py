@@ -25,7 +25,7 @@ from .read.gitdates import with_git_dates
 from .read.post import read_with
 from .read.select import selection
 from .render import render_feed_set
-from .render.pages import OPML_FILENAME, render_index, render_opml
+from .render.pages import site_pages
 from .split.article import split_post
 from .split.more import cut_more, mark_more, separators
 from .split.summary import html_to_text
@@ -137,8 +137,8 @@ def build_site(config: Config, now: datetime) -> Site:
         for _, name, data in files:
             site.files[name] = data
         site.problems.extend(problems)
-    site.files["index.html"] = render_index(specs, config)
-    site.files[OPML_FILENAME] = render_opml(specs, config)
+    for name, render in site_pages(config):
+        site.files[name] = render(specs, config)
     return site
 
 

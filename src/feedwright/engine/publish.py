@@ -20,6 +20,7 @@ from typing import Protocol
 from ..config import Config
 from ..model import Entry, EntryRef, FeedSpec, PostEntries, Problem
 from ..render import formats, render_feed_set
+from ..render.pages import has_page, page_file
 from ..render.urls import feed_file
 from ..write.atomic import BatchWriter
 from .cache import BodyReader
@@ -52,7 +53,9 @@ class RenderTally:
 
 
 def feed_files(spec: FeedSpec[EntryRef], config: Config) -> list[str]:
-    return [feed_file(spec.path, fmt) for fmt in formats(spec, config)]
+    """A feed set's files: one per format, and its page (render/pages.py)."""
+    names = [feed_file(spec.path, fmt) for fmt in formats(spec, config)]
+    return [*names, page_file(spec.path)] if has_page(spec) else names
 
 
 def feed_fingerprint(spec: FeedSpec[EntryRef], config_fp: str) -> str:
@@ -116,7 +119,8 @@ def _render_into(
         files, found = render_feed_set(full, config)
         problems.extend(found)
         for fmt, name, data in files:
-            out.append((name, writer.add(name, data), spec.self_urls[fmt]))
+            # A feed's page is no feed: no hub is told of it ('' for no URL).
+            out.append((name, writer.add(name, data), spec.self_urls.get(fmt, "")))
     return out
 
 
@@ -180,7 +184,8 @@ def render_stale(
     for _, written, url in results:
         if written:
             tally.written += 1
-            tally.changed_urls.append(url)
+            if url:
+                tally.changed_urls.append(url)
         else:
             tally.unchanged += 1
     return tally

@@ -11,7 +11,9 @@ from .atom import atom_bytes, render_atom
 from .budget import fit
 from .common import new_feed, point_to
 from .jsonfeed import render_json
+from .pages import has_page, page_file, render_feed_page
 from .rss import render_rss, rss_bytes
+from .stylesheet import with_stylesheet
 from .urls import ARCHIVE_FORMATS, feed_file
 
 Renderer = Callable[[FeedSpec, Config], bytes]
@@ -52,8 +54,8 @@ def feed_set(spec: FeedSpec, config: Config) -> list[tuple[str, str, bytes]]:
 
 
 def render_feed_set(spec: FeedSpec[Entry], config: Config) -> tuple[list[tuple[str, str, bytes]], list[Problem]]:
-    """A filled feed's files, in its kind's content mode and within the byte budget; and a warning
-    naming the feed when the budget cut entries."""
+    """A filled feed's files, in its kind's content mode and within the byte budget, and its page
+    (render/pages.py); and a warning naming the feed when the budget cut entries."""
     spec = with_content_mode(spec, config)
     fmts = formats(spec, config)
     files: list[tuple[str, str, bytes]] = []
@@ -66,6 +68,9 @@ def render_feed_set(spec: FeedSpec[Entry], config: Config) -> tuple[list[tuple[s
             left_out = f", {fitted.dropped} left out" if fitted.dropped else ""
             cuts.append(f"{name} ({fitted.summarized} entries cut to their summaries{left_out})")
         files.append((fmt, name, fitted.data))
+    if has_page(spec):
+        # The page a person sees behind the feed's link on index.html (its format: "page").
+        files.append(("page", page_file(spec.path), render_feed_page(spec, config)))
     problems = []
     if cuts:
         # The feed's folder under the output folder, as the config names it.
@@ -87,22 +92,3 @@ def _renderer(fmt: str, config: Config) -> Callable[[FeedSpec[Entry]], bytes]:
         return with_stylesheet(RENDERERS[fmt](spec, config), spec.path, fmt, config)
 
     return render
-
-
-# The stylesheet files written beside index.html (render/pages.py), by feeds.stylesheet.
-STYLESHEET_FILES: dict[str, str] = {"xsl": "feed.xsl", "css": "feed.css"}
-_STYLESHEET_TYPES: dict[str, str] = {"xsl": "text/xsl", "css": "text/css"}
-
-
-def with_stylesheet(data: bytes, path: str, fmt: str, config: Config) -> bytes:
-    """Atom and RSS with an <?xml-stylesheet?> after the XML declaration, when feeds.stylesheet asks."""
-    kind = config.feeds.stylesheet
-    if kind not in STYLESHEET_FILES or fmt not in ("atom", "rss"):
-        return data
-    # Relative, so it works wherever the output folder is served: one '../' per folder of the feed.
-    href = "../" * (path.count("/") + 1 if path else 0) + STYLESHEET_FILES[kind]
-    pi = f'<?xml-stylesheet type="{_STYLESHEET_TYPES[kind]}" href="{href}"?>\n'.encode()
-    head, sep, rest = data.partition(b"\n")
-    if not head.startswith(b"<?xml "):
-        return pi + data
-    return head + sep + pi + rest
