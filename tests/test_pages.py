@@ -325,3 +325,13 @@ def test_the_opml_date_of_a_feed_from_before_1901_has_a_writable_offset() -> Non
     ref = EntryRef("https://example.org/old/", -when, when, (), (), 0, "old.md", b"")
     opml = render_opml(plan_feeds([PostIndex("old.md", (), None, ref, (ref,))], config), config).decode()
     assert "+0805" not in opml and "Thu, 01 Jun 1899 00:00:00 +0000" in opml
+
+
+def test_a_chinese_index_counts_in_chinese_and_links_each_feed_to_its_page() -> None:
+    config = make_config(site={"title": "T", "base_url": BASE, "language": "zh-CN"})
+    doc = lxml.html.fromstring(render_index(make_specs(), config))
+    assert row_for(doc, "tag", slugify(AMP)).xpath("string(.//span[@class='count'])") == "最新 1 条，共 7 条"
+    assert row_for(doc, "site").xpath("string(.//span[@class='count'])") == "共 3 条"
+    assert row_for(doc, "site").xpath("string(.//a[@class='page']/@href)") == "feed.html"
+    chinese = row_for(doc, "tag", CHINESE).xpath("string(.//a[@class='page']/@href)")
+    assert chinese == f"tags/{quote(CHINESE)}/index.html" and chinese.isascii()
