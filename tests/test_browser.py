@@ -50,8 +50,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 # resolved by the browser to absolute URLs.
 ROWS_JS = """
 return Array.from(document.querySelectorAll(arguments[0])).map(function (row) {
-  var links = Array.from(row.querySelectorAll("a[href]")).map(function (a) { return a.href; });
-  return {visible: row.checkVisibility(), links: links};
+  var links = Array.from(row.querySelectorAll(".links a[href]")).map(function (a) { return a.href; });
+  var page = row.querySelector("a.page");
+  return {visible: row.checkVisibility(), links: links, page: page ? page.href : ""};
 });
 """
 
@@ -270,3 +271,103 @@ def test_index_fits_a_phone_screen(site: tuple[Path, str], chromium: Callable[..
     # No sideways scrolling: nothing on the page is wider than the phone's screen.
     assert widths[0] <= widths[1] <= 390, widths
     screenshot(session, artifacts, "index-phone.png")
+
+
+def page_colors(session: Any) -> tuple[str, str]:
+    return tuple(
+        session.execute_script("var s = getComputedStyle(document.body); return [s.color, s.backgroundColor];")
+    )
+
+
+def test_every_index_row_opens_its_feed_page(site: tuple[Path, str], chromium: Callable[..., Any]) -> None:
+    _, base = site
+    session = chromium()
+    session.get(base + "index.html")
+    found = session.execute_script(ROWS_JS, "#site li, #categories li, #tags li")
+    pages = [row["page"] for row in found]
+    assert all(pages) and len(pages) == len(set(pages))
+    opener = build_opener(ProxyHandler({}))
+    for link in pages:
+        with opener.open(Request(link, method="HEAD"), timeout=10) as response:
+            assert response.status == 200, link
+    # A feed's page names its own feed files, and its breadcrumb leads back.
+    tag = next(link for link in pages if "/tags/" in link)
+    session.get(tag)
+    folder = folder_of(tag, base)
+    address = session.execute_script("return document.getElementById('feed-url').value")
+    assert unquote(address).endswith(f"{folder}/atom.xml")
+    formats = session.execute_script(
+        "return Array.from(document.querySelectorAll('.formats a')).map(function (a) { return a.href; })"
+    )
+    assert sorted(unquote(f[len(base) :]) for f in formats) == sorted(f"{folder}/{n}" for n in FEED_FILES)
+    session.execute_script("document.querySelector('.crumbs a').click()")
+    assert session.current_url == base + "index.html"
+
+
+def test_a_feed_page_copies_its_address_and_has_light_and_dark_colours(
+    site: tuple[Path, str], chromium: Callable[..., Any], artifacts: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _, base = site
+    session = chromium()
+    session.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": base.rstrip("/"), "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
+    session.get(base + "tags/linux/index.html")
+    entries = session.find_elements(By.CSS_SELECTOR, "ol.entries li")
+    assert entries and entries[0].find_element(By.CSS_SELECTOR, "h3 a").get_attribute("href").startswith("https://")
+    button = session.find_element(By.ID, "copy")
+    assert button.is_displayed(), "the copy button stays hidden although JavaScript runs"
+    button.click()
+    WebDriverWait(session, 5).until(lambda s: s.find_element(By.ID, "copy").text == "已复制")
+    address = session.find_element(By.ID, "feed-url").get_attribute("value")
+    copied = session.execute_async_script(
+        "var done = arguments[0]; navigator.clipboard.readText().then(done, function () { done(null); });"
+    )
+    print(f"clipboard after copy: {copied!r}")
+    assert copied in (address, None)  # None: the browser keeps the clipboard from scripts
+    light = page_colors(session)
+    screenshot(session, artifacts, "feed-page-light.png")
+    session.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]}
+    )
+    dark = page_colors(session)
+    print(f"light {light}, dark {dark}")
+    assert light != dark
+    screenshot(session, artifacts, "feed-page-dark.png")
+
+
+def test_a_feed_page_without_javascript_shows_the_address_to_select(
+    site: tuple[Path, str], chromium: Callable[..., Any]
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    _, base = site
+    session = chromium(javascript=False)
+    session.get(base + "feed.html")
+    box = session.find_element(By.ID, "feed-url")
+    assert box.is_displayed() and box.get_attribute("value") == "https://linux.cn/atom.xml"
+    assert not session.find_element(By.ID, "copy").is_displayed()
+
+
+def test_a_feed_page_fits_a_phone_screen_light_and_dark(
+    site: tuple[Path, str], chromium: Callable[..., Any], artifacts: Path
+) -> None:
+    _, base = site
+    session = chromium()
+    metrics = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+    session.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    for scheme in ("light", "dark"):
+        session.execute_cdp_cmd(
+            "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]}
+        )
+        for page, name in (("feed.html", "site"), ("tags/linux/index.html", "tag")):
+            session.get(base + page)
+            widths = session.execute_script(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert widths[0] <= widths[1] <= 390, (page, widths)
+            screenshot(session, artifacts, f"feed-page-{name}-phone-{scheme}.png")

@@ -174,8 +174,9 @@ def test_counts_and_dates(page: lxml.html.HtmlElement) -> None:
     assert count(row_for(page, "category", "news")) == "2 entries"
     assert date(row_for(page, "category", "news")) == "2023-06-02"
     assert count(row_for(page, "tag", slugify(HOSTILE))) == "1 entry"
-    # total counts entries before the limit, not the ones the feed holds.
-    assert count(row_for(page, "tag", slugify(AMP))) == "7 entries"
+    # A feed holding fewer entries than there are says so: 1 of the 7 entries is in the feed.
+    assert count(row_for(page, "tag", slugify(AMP))) == "1 newest of 7"
+    assert row_for(page, "tag", slugify(AMP)).xpath("string(.//span[@class='count']/@data-count)") == "7"
 
 
 def test_date_uses_the_newest_update_in_the_site_zone() -> None:
@@ -324,3 +325,13 @@ def test_the_opml_date_of_a_feed_from_before_1901_has_a_writable_offset() -> Non
     ref = EntryRef("https://example.org/old/", -when, when, (), (), 0, "old.md", b"")
     opml = render_opml(plan_feeds([PostIndex("old.md", (), None, ref, (ref,))], config), config).decode()
     assert "+0805" not in opml and "Thu, 01 Jun 1899 00:00:00 +0000" in opml
+
+
+def test_a_chinese_index_counts_in_chinese_and_links_each_feed_to_its_page() -> None:
+    config = make_config(site={"title": "T", "base_url": BASE, "language": "zh-CN"})
+    doc = lxml.html.fromstring(render_index(make_specs(), config))
+    assert row_for(doc, "tag", slugify(AMP)).xpath("string(.//span[@class='count'])") == "最新 1 条，共 7 条"
+    assert row_for(doc, "site").xpath("string(.//span[@class='count'])") == "共 3 条"
+    assert row_for(doc, "site").xpath("string(.//a[@class='page']/@href)") == "feed.html"
+    chinese = row_for(doc, "tag", CHINESE).xpath("string(.//a[@class='page']/@href)")
+    assert chinese == f"tags/{quote(CHINESE)}/index.html" and chinese.isascii()

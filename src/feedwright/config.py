@@ -23,6 +23,12 @@ MAX_WAIT_SECONDS = 3600
 MAX_TTL_MINUTES = 525_600
 # The Markdown engines (commonmark.py): Python-Markdown, or comrak's CommonMark with GFM.
 ENGINES = ("python-markdown", "commonmark")
+# What an entry's content holds: the whole post, or its summary and a link to the post.
+CONTENT_MODES = ("full", "summary")
+# The feed kinds content_by_kind sets the mode of, as the output folders name them.
+CONTENT_KINDS = ("site", "articles", "tags", "categories")
+# An <?xml-stylesheet?> for Atom and RSS: none, an XSLT page, or a CSS file.
+STYLESHEETS = ("none", "xsl", "css")
 
 
 class ConfigError(Exception):
@@ -72,6 +78,8 @@ class LimitsConfig:
     tags_per_post: int = 100
     # Minutes a reader may keep a feed before fetching it again: RSS <ttl> and sy:updatePeriod (0: not said).
     ttl: int = 60
+    # A feed file larger than this has entries cut to their summaries, oldest first (Google News' limit).
+    max_feed_bytes: int = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,13 @@ class MarkupConfig:
 
 
 @dataclass(frozen=True)
+class FeedsConfig:
+    """What comes with the feed files: an optional stylesheet for browsers that open them."""
+
+    stylesheet: str = "none"
+
+
+@dataclass(frozen=True)
 class GeneratorConfig:
     """The site generator whose rules feedwright follows, and the settings of its own config it needs."""
 
@@ -158,6 +173,15 @@ class Config:
     markup: MarkupConfig = field(default_factory=MarkupConfig)
     # Globs, relative to the posts folder, of files that are not posts ('drafts/**', 'README.md').
     exclude: tuple[str, ...] = ()
+    # Entries' content: full or summary; per feed kind (site, articles, tags, categories) over that.
+    content: str = "full"
+    content_by_kind: dict[str, str] = field(default_factory=dict)
+    # The text of a summary entry's link to its post ('' for the site language's own).
+    read_more: str = ""
+    # Posts with one of these tags or categories (any case) stay out of the site and articles feeds.
+    exclude_tags: tuple[str, ...] = ()
+    exclude_categories: tuple[str, ...] = ()
+    feeds: FeedsConfig = field(default_factory=FeedsConfig)
     archive: bool = False
     include_drafts: bool = False
     include_future: bool = False
@@ -349,7 +373,7 @@ def _validate(config: Config, source: str) -> None:
             raise ConfigError(f"{source}: 'formats' has unknown format {_kind(fmt)} (use {', '.join(FORMATS)})")
     if not config.formats:
         raise ConfigError(f"{source}: 'formats' must name at least one of {', '.join(FORMATS)}")
-    for name in ("site", "articles", "tag", "category", "max_post_bytes", "tags_per_post"):
+    for name in ("site", "articles", "tag", "category", "max_post_bytes", "tags_per_post", "max_feed_bytes"):
         if getattr(config.limits, name) < 1:
             raise ConfigError(f"{source}: 'limits.{name}' must be at least 1")
     if not 1 <= config.split.heading_level <= 6:
@@ -362,6 +386,7 @@ def _validate(config: Config, source: str) -> None:
         raise ConfigError(
             f"{source}: 'markup.engine' must be one of {', '.join(ENGINES)}, got {_kind(config.markup.engine)}"
         )
+    _validate_content(config, source)
     if config.date_fallback not in ("none", "git", "mtime"):
         raise ConfigError(f"{source}: 'date_fallback' must be none, git or mtime")
     if not 0 < config.max_failure_ratio <= 1:
@@ -379,6 +404,22 @@ def _validate(config: Config, source: str) -> None:
         raise ConfigError(f"{source}: 'limits.ttl' must be minutes from 0 (not said) to {MAX_TTL_MINUTES}")
     if not 0 <= config.lock_timeout <= MAX_WAIT_SECONDS:
         raise ConfigError(f"{source}: 'lock_timeout' must be a number of seconds from 0 to {MAX_WAIT_SECONDS}")
+
+
+def _validate_content(config: Config, source: str) -> None:
+    if config.content not in CONTENT_MODES:
+        raise ConfigError(f"{source}: 'content' must be full or summary, got {_kind(config.content)}")
+    for kind, mode in config.content_by_kind.items():
+        if kind not in CONTENT_KINDS:
+            raise ConfigError(
+                f"{source}: 'content_by_kind' has unknown kind {_kind(kind)} (use {', '.join(CONTENT_KINDS)})"
+            )
+        if mode not in CONTENT_MODES:
+            raise ConfigError(f"{source}: 'content_by_kind.{kind}' must be full or summary, got {_kind(mode)}")
+    stylesheet = config.feeds.stylesheet
+    if stylesheet not in STYLESHEETS:
+        choices = ", ".join(STYLESHEETS)
+        raise ConfigError(f"{source}: 'feeds.stylesheet' must be one of {choices}, got {_kind(stylesheet)}")
 
 
 def _normalise(config: Config) -> Config:

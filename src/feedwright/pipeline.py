@@ -17,14 +17,15 @@ from .config import Config
 from .generators import SiteRules, rules_for
 from .markup import MarkupError, Renderer, plain_text_html, to_html
 from .model import Entry, EntryRef, Post, PostEntries, PostIndex, Problem
+from .plan.content import with_post_mode
 from .plan.duplicates import reject_duplicate_ids
 from .plan.feeds import plan_feeds
 from .read import ReadResult, display_path, walk_posts
 from .read.gitdates import with_git_dates
 from .read.post import read_with
 from .read.select import selection
-from .render import feed_set
-from .render.pages import OPML_FILENAME, render_index, render_opml
+from .render import render_feed_set
+from .render.pages import site_pages
 from .split.article import split_post
 from .split.more import cut_more, mark_more, separators
 from .split.summary import html_to_text
@@ -36,8 +37,13 @@ def post_entries(post: Post, config: Config, renderer: Renderer) -> PostEntries:
     """Mark up and split one read post: the whole article, and the entries of the site feeds.
 
     Markdown that cannot be rendered within the limits is published as its plain text, with a
-    warning: the post stays in the feeds it belongs to, and no run stalls on it.
+    warning: the post stays in the feeds it belongs to, and no run stalls on it. A post whose
+    front matter says `content: summary` has summary entries only.
     """
+    return with_post_mode(_post_entries(post, config, renderer), post.extra, config)
+
+
+def _post_entries(post: Post, config: Config, renderer: Renderer) -> PostEntries:
     body, removed = preprocess(post.body, post, config)
     found = removed_warning(post, removed, config)
     syntax = (found,) if found is not None else ()
@@ -132,10 +138,12 @@ def build_site(config: Config, now: datetime) -> Site:
     by_ref = {(r.path, e.index): e for r in results if r.entries for e in _entries(r.entries)}
     for spec in specs:
         full = spec.filled(tuple(by_ref[(ref.path, ref.index)] for ref in spec.entries))
-        for _, name, data in feed_set(full, config):
+        files, problems = render_feed_set(full, config)
+        for _, name, data in files:
             site.files[name] = data
-    site.files["index.html"] = render_index(specs, config)
-    site.files[OPML_FILENAME] = render_opml(specs, config)
+        site.problems.extend(problems)
+    for name, render in site_pages(config):
+        site.files[name] = render(specs, config)
     return site
 
 

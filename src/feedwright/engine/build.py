@@ -264,7 +264,9 @@ def _build(run: _Run, keep: Callable[[], None]) -> None:
     _fill_bodies(run, stale)
     pages_fingerprint = _pages_fingerprint(specs, run.config_fp)
     previous_pages = run.lifecycle.start_publishing({spec.path for spec in stale})
-    same_pages = previous_pages == pages_fingerprint and not damaged(str(run.out_dir), _PAGES, run.manifest.stamps)
+    same_pages = previous_pages == pages_fingerprint and not damaged(
+        str(run.out_dir), _page_names(run.config), run.manifest.stamps
+    )
     files = _publish(run, specs, stale, same_pages, site_ids)
     # A post waiting for its date, or one the file system refused, must be looked at again on every
     # run, so such a site is never replayed.
@@ -412,11 +414,11 @@ def _publish(
     run: _Run, specs: list[FeedSpec[EntryRef]], stale: list[FeedSpec[EntryRef]], same_pages: bool, site_ids: Published
 ) -> list[str]:
     """Render the stale feeds and the pages, and publish them with the manifest, all or none; the site's files."""
-    from ..render.pages import OPML_FILENAME, render_index, render_opml
+    from ..render.pages import site_pages
     from .publish import feed_files, render_stale
 
     files = [name for spec in specs for name in feed_files(spec, run.config)]
-    pages = (("index.html", render_index), (OPML_FILENAME, render_opml))
+    pages = site_pages(run.config)
     files.extend(name for name, _ in pages)
     writer = BatchWriter(run.out_dir)
     owed_before: list[str] | None = None
@@ -445,6 +447,7 @@ def _publish(
         raise
     finally:
         writer.discard()
+    run.report.problems.extend(tally.problems)
     run.report.feeds_rendered = tally.rendered
     run.report.headers_read = tally.headers_read
     run.report.files_written = tally.written
@@ -486,12 +489,16 @@ def _pages_fingerprint(specs: list[FeedSpec[EntryRef]], config_fp: str) -> str:
 
     An edit that changes none of these (most edits of a post's text) leaves both pages as they are.
     """
-    shown = [(s.path, s.kind, s.key, s.title, s.name, s.total, s.updated) for s in specs]
+    shown = [(s.path, s.kind, s.key, s.title, s.name, s.total, len(s.entries), s.updated) for s in specs]
     return hashlib.sha256(repr((config_fp, shown)).encode()).hexdigest()
 
 
-# The pages every build publishes beside the feeds.
-_PAGES = ("index.html", "feeds.opml")
+def _page_names(config: Config) -> list[str]:
+    """The pages every build publishes beside the feeds (index.html, feeds.opml, a stylesheet)."""
+    from ..render.pages import site_pages
+
+    return [name for name, _ in site_pages(config)]
+
 
 # The counts a replayed run reports as the run it replays did.
 _COUNTED = ("posts_found", "posts_read", "posts_rejected", "posts_skipped", "entries", "feeds")

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ..config import Config
-from ..model import Entry, EntryRef, FeedSpec, PostEntries
-from ..render import feed_set, formats
+from ..model import Entry, EntryRef, FeedSpec, PostEntries, Problem
+from ..render import formats, render_feed_set
+from ..render.pages import has_page, page_file
 from ..render.urls import feed_file
 from ..split.article import with_body_image
 from ..write.atomic import BatchWriter
@@ -48,10 +49,14 @@ class RenderTally:
     unchanged: int = 0
     headers_read: int = 0
     changed_urls: list[str] = field(default_factory=list)
+    # Feeds the byte budget cut (render/budget.py), one warning each.
+    problems: list[Problem] = field(default_factory=list)
 
 
 def feed_files(spec: FeedSpec[EntryRef], config: Config) -> list[str]:
-    return [feed_file(spec.path, fmt) for fmt in formats(spec, config)]
+    """A feed set's files: one per format, and its page (render/pages.py)."""
+    names = [feed_file(spec.path, fmt) for fmt in formats(spec, config)]
+    return [*names, page_file(spec.path)] if has_page(spec) else names
 
 
 def feed_fingerprint(spec: FeedSpec[EntryRef], config_fp: str) -> str:
@@ -109,31 +114,35 @@ def stale_feeds(
 
 
 def _render_into(
-    specs: list[FeedSpec[EntryRef]], config: Config, entries: Entries, writer: BatchWriter
+    specs: list[FeedSpec[EntryRef]], config: Config, entries: Entries, writer: BatchWriter, problems: list[Problem]
 ) -> list[tuple[str, bool, str]]:
     """Render and stage each feed; (file, staged because changed, its URL) per file."""
     out: list[tuple[str, bool, str]] = []
     for spec in specs:
         full = spec.filled(tuple(entries.full(e) for e in spec.entries))
-        for fmt, name, data in feed_set(full, config):
-            out.append((name, writer.add(name, data), spec.self_urls[fmt]))
+        files, found = render_feed_set(full, config)
+        problems.extend(found)
+        for fmt, name, data in files:
+            # A feed's page is no feed: no hub is told of it ('' for no URL).
+            out.append((name, writer.add(name, data), spec.self_urls.get(fmt, "")))
     return out
 
 
 def _render_batch(
     specs: list[FeedSpec[EntryRef]], context: tuple[Config, str, str]
-) -> tuple[list[tuple[str, bool, str]], list[tuple[str, Path]], int]:
+) -> tuple[list[tuple[str, bool, str]], list[tuple[str, Path]], int, list[Problem]]:
     """In a worker: render a batch of feeds, reading entries from the cache.
 
-    Hands back each file's result, the staged files and how many headers were read.
+    Hands back each file's result, the staged files, how many headers were read and the warnings.
     """
     config, cache_file, out_dir = context
     reader = BodyReader(Path(cache_file))
     writer = BatchWriter(Path(out_dir))
     entries = Entries(reader)
+    problems: list[Problem] = []
     try:
-        results = _render_into(specs, config, entries, writer)
-        return results, writer.take(), entries.headers_read
+        results = _render_into(specs, config, entries, writer, problems)
+        return results, writer.take(), entries.headers_read, problems
     except BaseException:
         writer.discard()
         raise
@@ -159,9 +168,12 @@ def render_stale(
     if cache_file is not None and FEED_BATCHES.wanted(len(stale), jobs):
         done = 0
         context = (config, str(cache_file), str(writer.out_dir))
-        for batch_results, staged, headers_read in run_batches(_render_batch, stale, context, jobs, FEED_BATCHES):
+        for batch_results, staged, headers_read, problems in run_batches(
+            _render_batch, stale, context, jobs, FEED_BATCHES
+        ):
             writer.adopt(staged)
             tally.headers_read += headers_read
+            tally.problems.extend(problems)
             results.extend(batch_results)
             done += len({name.rsplit("/", 1)[0] for name, _, _ in batch_results})
             if progress is not None:
@@ -169,14 +181,15 @@ def render_stale(
     else:
         entries = Entries(source)
         for done, spec in enumerate(stale, 1):
-            results.extend(_render_into([spec], config, entries, writer))
+            results.extend(_render_into([spec], config, entries, writer, tally.problems))
             if progress is not None:
                 progress("feeds", done, len(stale))
         tally.headers_read = entries.headers_read
     for _, written, url in results:
         if written:
             tally.written += 1
-            tally.changed_urls.append(url)
+            if url:
+                tally.changed_urls.append(url)
         else:
             tally.unchanged += 1
     return tally

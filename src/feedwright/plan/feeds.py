@@ -88,9 +88,13 @@ def plan_feeds(posts: Sequence[PostIndex], config: Config) -> list[FeedSpec[Entr
     site = config.site
     # Sorted once here: groups and archives are filled in this order, so each feed comes out sorted.
     items = sort_entries(_unique([e for p in posts for e in p.items]))
-    articles = sort_entries(_unique([p.article for p in posts if p.article is not None]))
-    archives = _archives(items, config) if config.archive else []
-    home = _spec(config, "site", "", "", site.title, site.description, items)
+    kept = [p for p in posts if not _excluded(p, config)]
+    articles = sort_entries(_unique([p.article for p in kept if p.article is not None]))
+    # Posts with an excluded tag or category stay out of the site-wide feeds (and their archives),
+    # not out of their own tag and category feeds.
+    site_items = items if len(kept) == len(posts) else sort_entries(_unique([e for p in kept for e in p.items]))
+    archives = _archives(site_items, config) if config.archive else []
+    home = _spec(config, "site", "", "", site.title, site.description, site_items)
     if archives:
         home = replace(home, links=(("prev-archive", archives[-1].path),))
     specs = [
@@ -113,6 +117,17 @@ def plan_feeds(posts: Sequence[PostIndex], config: Config) -> list[FeedSpec[Entr
                 )
             )
     return specs + archives
+
+
+def _excluded(post: PostIndex, config: Config) -> bool:
+    """Whether the post names one of `exclude_tags` / `exclude_categories`, in any case."""
+    if post.article is None or not (config.exclude_tags or config.exclude_categories):
+        return False
+    tags = {t.casefold() for t in config.exclude_tags}
+    categories = {c.casefold() for c in config.exclude_categories}
+    return any(t.casefold() in tags for t in post.article.tags) or any(
+        c.casefold() in categories for c in post.article.categories
+    )
 
 
 def _archives(items: list[EntryRef], config: Config) -> list[FeedSpec[EntryRef]]:

@@ -162,6 +162,11 @@ def to_post(
     used = {title_key, upd_key, slug_key, id_key, "split", "feed"}
     private = set(keys.private)
     extra = {k: v for k, v in meta.items() if k not in private and k not in used}
+    content = extra.get("content")
+    if content is not None and not (isinstance(content, str) and content.strip().lower() in ("full", "summary")):
+        # `content:` says what feeds show of the post (plan/content.py); anything else is a typo.
+        problems.append(Problem(shown, f"'content' must be full or summary, got {_kind(content)}; ignored", "warning"))
+        del extra["content"]
     post = Post(
         source=path,
         rel_path=shown,

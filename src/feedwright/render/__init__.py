@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..config import Config
-from ..model import FeedSpec
+from ..model import Entry, FeedSpec, Problem
+from ..plan.content import with_content_mode
 from .atom import atom_bytes, render_atom
+from .budget import fit
 from .common import new_feed, point_to
 from .jsonfeed import render_json
+from .pages import has_page, page_file, render_feed_page
 from .rss import render_rss, rss_bytes
+from .stylesheet import with_stylesheet
 from .urls import ARCHIVE_FORMATS, feed_file
 
 Renderer = Callable[[FeedSpec, Config], bytes]
@@ -46,8 +50,45 @@ def formats(spec: FeedSpec, config: Config) -> list[str]:
 
 def feed_set(spec: FeedSpec, config: Config) -> list[tuple[str, str, bytes]]:
     """A filled feed's files: (format, file name under the output folder, bytes) per format."""
+    return render_feed_set(spec, config)[0]
+
+
+def render_feed_set(spec: FeedSpec[Entry], config: Config) -> tuple[list[tuple[str, str, bytes]], list[Problem]]:
+    """A filled feed's files, in its kind's content mode and within the byte budget, and its page
+    (render/pages.py); and a warning naming the feed when the budget cut entries."""
+    spec = with_content_mode(spec, config)
     fmts = formats(spec, config)
-    return [
-        (fmt, feed_file(spec.path, fmt), data)
-        for fmt, data in zip(fmts, render_formats(spec, config, fmts), strict=True)
-    ]
+    files: list[tuple[str, str, bytes]] = []
+    cuts: list[str] = []
+    for fmt, data in zip(fmts, render_formats(spec, config, fmts), strict=True):
+        data = with_stylesheet(data, spec.path, fmt, config)
+        name = feed_file(spec.path, fmt)
+        fitted = fit(spec, config, _renderer(fmt, config), data)
+        if fitted.summarized or fitted.dropped:
+            left_out = f", {fitted.dropped} left out" if fitted.dropped else ""
+            cuts.append(f"{name} ({fitted.summarized} entries cut to their summaries{left_out})")
+        files.append((fmt, name, fitted.data))
+    if has_page(spec):
+        # The page a person sees behind the feed's link on index.html (its format: "page").
+        files.append(("page", page_file(spec.path), render_feed_page(spec, config)))
+    problems = []
+    if cuts:
+        # The feed's folder under the output folder, as the config names it.
+        where = "/".join(part for part in (config.output.rstrip("/"), spec.path) if part)
+        problems.append(
+            Problem(
+                where,
+                f"over limits.max_feed_bytes ({config.limits.max_feed_bytes} bytes): " + "; ".join(cuts),
+                "warning",
+            )
+        )
+    return files, problems
+
+
+def _renderer(fmt: str, config: Config) -> Callable[[FeedSpec[Entry]], bytes]:
+    """One format alone, as feed_set writes it: what the byte budget measures."""
+
+    def render(spec: FeedSpec[Entry]) -> bytes:
+        return with_stylesheet(RENDERERS[fmt](spec, config), spec.path, fmt, config)
+
+    return render
