@@ -6,12 +6,19 @@ import contextlib
 import errno
 import os
 import shutil
+import signal
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 TMP_MARK = ".fw-tmp-"
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+# The signals that stop a build (cli.py turns both into exceptions): held while a batch's renames
+# run or are undone, so that a stop never lands between two of them.
+_STOPS = frozenset({signal.SIGTERM, signal.SIGINT})
 
 
 def safe_target(out_dir: Path, relative: str) -> Path:
@@ -236,7 +243,11 @@ class BatchWriter:
         self._pending.extend(staged)
 
     def commit(self) -> None:
-        """Publish every staged file and removal, or none: raises PublishError once all is put back."""
+        """Publish every staged file and removal, or none: raises PublishError once all is put back.
+
+        SIGTERM and SIGINT are held from the first rename on: one that arrives meanwhile takes effect
+        once every file is new (or, when a rename failed, old again), never between two renames.
+        """
         if not self._pending and not self._doomed:
             return
         pending, doomed = self._pending, self._doomed
@@ -244,6 +255,8 @@ class BatchWriter:
         # (target, its previous bytes' hidden name or None when it had none), in the order applied.
         applied: list[tuple[Path, str | None]] = []
         kept: list[str] = []
+        undone: tuple[int, list[tuple[Path, str | None]]] = (0, [])
+        published = False
         target = self.out_dir
         try:
             previous = []
@@ -254,16 +267,29 @@ class BatchWriter:
                     kept.append(backup)
             # One sync makes the staged bytes (and any backup copy) durable before the first rename.
             os.sync()
-            for (tmp, target), backup in zip(pending, previous, strict=False):
-                os.replace(tmp, target)
-                applied.append((target, backup))
-            for target, backup in zip(doomed, previous[len(pending) :], strict=True):
-                if backup is None:
-                    continue  # already gone
-                os.unlink(target)
-                applied.append((target, backup))
+            with _stops_held():
+                try:
+                    for (tmp, target), backup in zip(pending, previous, strict=False):
+                        os.replace(tmp, target)
+                        applied.append((target, backup))
+                    for target, backup in zip(doomed, previous[len(pending) :], strict=True):
+                        if backup is None:
+                            continue  # already gone
+                        os.unlink(target)
+                        applied.append((target, backup))
+                except BaseException:
+                    undone = _roll_back(applied)
+                    raise
+                os.sync()
+                published = True
+                for backup in kept:
+                    with contextlib.suppress(OSError):
+                        os.unlink(backup)
+                _remove_empty_folders(self.out_dir, [t.parent for t in doomed])
         except BaseException as exc:
-            restored, failed = _roll_back(applied)
+            if published:
+                raise  # a stop held during the renames, taking effect now that all is published
+            restored, failed = undone
             for tmp, _ in pending:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
@@ -278,11 +304,6 @@ class BatchWriter:
             if isinstance(exc, OSError):
                 raise PublishError(exc, target, restored, [t for t, _ in failed]) from exc
             raise
-        os.sync()
-        for backup in kept:
-            with contextlib.suppress(OSError):
-                os.unlink(backup)
-        _remove_empty_folders(self.out_dir, [t.parent for t in doomed])
 
     def discard(self) -> None:
         for tmp, _ in self._pending:
@@ -290,6 +311,20 @@ class BatchWriter:
                 os.unlink(tmp)
         self._pending.clear()
         self._doomed.clear()
+
+
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """SIGTERM and SIGINT wait until the block is done, then take effect (their handlers run on leaving).
+
+    Blocked, not ignored: the kernel keeps a signal that arrives meanwhile pending, and unblocking
+    delivers it. Only this thread's mask changes; the build renames with no other thread running.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _keep_previous(target: Path) -> str | None:
