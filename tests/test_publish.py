@@ -358,3 +358,38 @@ def test_a_full_disk_leaves_no_temporary_files_and_the_previous_build(tmp_path: 
         assert _leftovers(disk / "out") == []
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+def _empty_folders(out: Path) -> list[str]:
+    return [str(p.relative_to(out)) for p in out.rglob("*") if p.is_dir() and not any(p.iterdir())]
+
+
+def test_a_batch_that_fails_while_staging_leaves_no_folder_it_made(
+    tmp_path: Path, hub: Hub, reference: Files, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new post's tag feeds are staged into a new folder; the disk fills up at index.html."""
+    config = _site(tmp_path / "site", hub)
+    out = config.parent / "out"
+    assert _build(config, capsys)[0] == 0
+    hub.told()
+    before = _files(out)
+    write_post(config.parent / "posts", "2025/09/new.md", NEW_POST)
+    real_write_temp = atomic._write_temp
+
+    def full(target: Path, data: bytes, durable: bool, folder_exists: bool = False) -> str | None:
+        if target.name == "index.html":
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real_write_temp(target, data, durable, folder_exists)
+
+    monkeypatch.setattr(atomic, "_write_temp", full)
+    code, err = _build(config, capsys)
+    monkeypatch.undo()
+    assert (code, err) == (1, [f"{out / 'index.html'}: error: cannot write: No space left on device"])
+    assert _files(out) == before
+    assert _leftovers(out) == []
+    assert _empty_folders(out) == [], "the new tag's folder goes with the batch"
+    assert hub.told() == set()
+
+    assert _build(config, capsys) == (0, [])
+    assert _files(out) == reference
+    assert hub.told() == _feed_urls(_changed(before, reference))

@@ -436,9 +436,10 @@ def _publish(
         writer.commit()
     except BaseException as exc:
         # Workers stage files of their own; those of batches whose results never arrived
-        # (an error, a full disk, a signal) are known to no writer: sweep the folder for them.
-        writer.discard()
+        # (an error, a full disk, a signal) are known to no writer: sweep the folder for them,
+        # then the writer removes the folders the batch made and left empty.
         remove_leftovers(run.out_dir)
+        writer.discard()
         if owed_before is not None and isinstance(exc, PublishError) and not exc.unrestored:
             # Every file was put back: this run announced nothing because it published nothing.
             announce.owe(run.cache, owed_before)
