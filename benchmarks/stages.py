@@ -21,7 +21,6 @@ from typing import TypeVar
 
 from feedwright.commonmark import renderer_for
 from feedwright.config import load_config
-from feedwright.markup import clean_html
 from feedwright.model import Post
 from feedwright.pipeline import PostResult, index_of
 from feedwright.plan.feeds import plan_feeds
@@ -57,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         paths = paths[: args.limit]
     now = datetime.now(UTC)
     renderer = renderer_for(config)
+    sanitizer = renderer.sanitizer(config.sanitize)
     rows: list[tuple[str, float]] = []
 
     read = timed("read + front matter (read_post)", rows, lambda: [read_post(p, config, now) for p in paths])
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def finish(some: list[Post], html: list[str]) -> list[str]:
         pairs = zip(some, html, strict=True)
-        return [strip_xml_forbidden(clean_html(h, p.permalink, config.sanitize))[0] for p, h in pairs]
+        return [strip_xml_forbidden(sanitizer.clean_html(h, p.permalink))[0] for p, h in pairs]
 
     digest_html = timed("absolutize + sanitize: digests", rows, lambda: finish(digests, digest_html))
     article_html = timed("absolutize + sanitize: articles", rows, lambda: finish(articles, article_html))

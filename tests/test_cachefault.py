@@ -20,6 +20,8 @@ from feedwright.pipeline import build_site
 
 from .conftest import CORPUS, NOW, needs_corpus, write_post
 from .regenerate_golden import published_files
+from .test_faults import build as build_cli
+from .test_faults import cold, make_site, one_line, published
 
 PAGE = 4096
 
@@ -352,3 +354,75 @@ def test_a_read_only_cache_folder(site: Config, small_disk: Path) -> None:
     subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
     assert built(site, faults=0).posts_parsed == 1
     recovers(site)
+
+
+def flip(cache_file: Path, table: str, column: str, post: str, old: bytes, new: bytes) -> None:
+    """Change `old` to `new` (as long) inside one post's row, as a bad disk block would: SQLite's own
+    structure stays sound, so only the row's checksum can tell."""
+    assert len(old) == len(new)
+    db = sqlite3.connect(cache_file)
+    try:
+        rows = db.execute(f"SELECT rowid, {column} FROM {table} WHERE path LIKE ?", (f"%{post}",)).fetchall()
+        assert rows, (table, post)
+        for rowid, value in rows:
+            data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+            if not old:  # no text to change: flip a bit in the middle
+                middle = len(data) // 2
+                damaged = data[:middle] + bytes([data[middle] ^ 0x10]) + data[middle + 1 :]
+            else:
+                assert old in data, (table, data[:200])
+                damaged = data.replace(old, new, 1)
+            stored = damaged.decode("utf-8") if isinstance(value, str) else damaged
+            db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (stored, rowid))
+        db.commit()
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "old", "new"),
+    [
+        ("bodies", "summary", b"No setup.py", b"Mo setup.py"),  # published as text in every format
+        ("refs", "ref", b"Packaging", b"Packagimg"),  # the index feeds are planned from: a tag's name
+        ("headers", "header", b"", b""),  # compressed: zlib would tell too
+        ("bodies", "html", b"", b""),
+    ],
+)
+def test_a_row_changed_on_disk_is_found_by_its_checksum_and_never_published(
+    tmp_path: Path, table: str, column: str, old: bytes, new: bytes
+) -> None:
+    site = make_site(tmp_path / "site")
+    first = build_cli(site)
+    assert (first.returncode, first.stderr) == (0, "")
+    [cache_file] = (site / ".feedwright-cache").glob("*.sqlite")
+    flip(cache_file, table, column, "packaging-a-python-cli.md", old, new)
+    # Another post of the same feeds changes: the site feed is rendered again from every post it holds.
+    other = site / "posts" / "2023" / "05" / "self-hosting-a-feed-reader.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = build_cli(site)
+    assert result.returncode == 0
+    assert one_line(result) == (
+        f"{cache_file}: warning: cache damaged (a damaged row in {table} (its checksum does not match));"
+        " removed it, built with a new one"
+    )
+    assert published(site / "feeds") == cold(site, tmp_path)
+    again = build_cli(site)
+    assert (again.returncode, again.stderr) == (0, "")
+    assert published(site / "feeds") == cold(site, tmp_path)
+
+
+def test_a_kept_report_changed_on_disk_is_not_replayed(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    assert build_cli(site).returncode == 0
+    expected = published(site / "feeds")
+    [cache_file] = (site / ".feedwright-cache").glob("*.sqlite")
+    db = sqlite3.connect(cache_file)
+    db.execute("UPDATE meta SET value = replace(value, '\"posts_read\":12', '\"posts_read\":11') WHERE key = 'report'")
+    db.commit()
+    db.close()
+    result = build_cli(site, "-v")
+    assert (result.returncode, result.stderr) == (0, "")
+    # Planned again from the cached posts, none of them read: the report is this run's own.
+    assert "13 post files, 0 parsed anew, 0 of 26 feeds rendered" in result.stdout
+    assert "done: 12 posts read" in result.stdout
+    assert published(site / "feeds") == expected

@@ -347,3 +347,48 @@ def test_another_config_may_not_publish_into_the_folder(site: Path, tmp_path: Pa
     assert (back.returncode, back.stderr) == (0, "")
     assert published(out) == cold(site, tmp_path)
     assert_recovers(site, tmp_path)
+
+
+# feedwright's own command line, with the disk "full" in worker processes: each one's 30th staged file
+# fails. Workers are forked, so they inherit the patch.
+FULL_IN_WORKERS = """
+import errno, os, sys
+from feedwright.write import atomic
+main_pid = os.getpid()
+real = atomic._write_temp
+staged = []
+def write_temp(target, data, durable, folder_exists=False):
+    if os.getpid() != main_pid:
+        staged.append(target)
+        if len(staged) == 30:
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+    return real(target, data, durable, folder_exists)
+atomic._write_temp = write_temp
+from feedwright.cli import main
+sys.exit(main())
+"""
+
+
+def test_a_cold_build_failing_in_its_workers_leaves_no_folder_behind(tmp_path: Path) -> None:
+    """Workers make the tag folders they stage into; those of a batch never published go with it."""
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "make_corpus.py"), str(site / "posts"), "-n", "150"],
+        check=True,
+        capture_output=True,
+    )
+    shutil.copy(REPO / "config.yaml", site / "config.yaml")
+    result = subprocess.run(
+        [sys.executable, "-c", FULL_IN_WORKERS, "build", "-q", "--jobs", "2", "--no-cache"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert one_line(result).endswith("error: cannot write: No space left on device"), result.stderr
+    assert [p.name for p in (site / "feeds").rglob("*")] == [LOCK_NAME]
+    again = build(site, "--jobs", "2")
+    assert (again.returncode, again.stderr) == (0, "")
+    assert published(site / "feeds") == cold(site, tmp_path)

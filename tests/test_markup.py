@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from feedwright import markup
 from feedwright.config import Config, SanitizeConfig
 from feedwright.markup import MarkdownRenderer, MarkupError, to_html
 from feedwright.pipeline import read_and_split
@@ -55,3 +56,25 @@ def test_a_post_past_the_limit_is_published_as_plain_text_with_a_warning(
     assert html.startswith("<pre>&lt;b&gt;bold&lt;/b&gt; [[[") and "<b>" not in html
     [problem] = result.problems
     assert problem.severity == "warning" and "slow.md" in problem.path and "plain text" in problem.message
+
+
+def test_two_renderers_cleaning_at_once_each_resolve_against_their_own_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page a clean resolves against belongs to that clean alone: another page cleaned meanwhile in
+    the same thread (here, from inside the first one's URL hook) changes nothing of the first one's URLs."""
+    other_page = "https://example.org/2030/12/elsewhere/"
+    nested: list[str] = []
+    real = markup.resolve_url
+
+    def resolving(value: str, page_url: str, root: str | None) -> str | None:
+        if not nested:
+            nested.append("")  # once: the nested clean resolves through here too
+            nested[0] = to_html(MarkdownRenderer(), "[there](far/)", other_page, SanitizeConfig(), 0)
+        return real(value, page_url, root)
+
+    monkeypatch.setattr(markup, "resolve_url", resolving)
+    body = "[one](one/) ![two](two.png) [three](/three/) [four](#four)"
+    html = to_html(MarkdownRenderer(), body, PAGE, SanitizeConfig(), 0)
+    assert nested == [f'<p><a href="{other_page}far/">there</a></p>']
+    for url in (f"{PAGE}one/", f"{PAGE}two.png", "https://example.org/three/", f"{PAGE}#four"):
+        assert f'"{url}"' in html, html
+    assert "elsewhere" not in html

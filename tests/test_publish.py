@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from feedwright import cli
+from feedwright.engine import announce
 from feedwright.write import atomic
 from feedwright.write.atomic import TMP_MARK
 from feedwright.write.lock import LOCK_NAME
@@ -95,16 +96,24 @@ def _site(folder: Path, hub: Hub, output: str = "out") -> Path:
 
 
 def _files(out: Path) -> Files:
-    """Every file of the output folder but the lock, temporary and backup files included; the
-    manifest without the times it records of each file (write times, which differ between builds)."""
+    """Every file of the output folder but the lock and the announcements owed (_owed), temporary and
+    backup files included; the manifest without the times it records of each file (write times, which
+    differ between builds)."""
     found = {
-        str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != LOCK_NAME
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name not in (LOCK_NAME, announce.STATE)
     }
     if MANIFEST in found:
         data = json.loads(found[MANIFEST])
         data.pop("stamps", None)
         found[MANIFEST] = json.dumps(data, sort_keys=True).encode()
     return found
+
+
+def _owed(out: Path) -> set[str]:
+    """The feed URLs the output folder's state file keeps as owed to the hub."""
+    return {unquote(url) for url in announce.owed(out)}
 
 
 def _leftovers(out: Path) -> list[str]:
@@ -126,11 +135,17 @@ def _changed(before: Files, after: Files) -> set[str]:
 
 
 def _fail_replace(monkeypatch: pytest.MonkeyPatch, nth: int, also: str | None = None) -> list[str]:
-    """The nth os.replace fails (EIO), and so does putting `also` back; returns the targets replaced."""
+    """The batch's nth os.replace fails (EIO), and so does putting `also` back; returns the targets replaced.
+
+    The announcements owed are written on their own, before the batch: their renames are not counted.
+    """
     real_replace = os.replace
     targets: list[str] = []
 
     def flaky(src: str, dst: str | Path) -> None:
+        if Path(dst).name == announce.STATE:
+            real_replace(src, dst)
+            return
         targets.append(str(dst))
         restoring = TMP_MARK + "was-" in Path(src).name
         if len(targets) == nth or (restoring and also is not None and str(dst).endswith(also)):
@@ -176,6 +191,7 @@ def test_a_rename_failing_half_way_publishes_nothing_and_the_next_run_everything
     assert _files(out) == before, "every file, the manifest too, holds the previous build's bytes"
     assert _leftovers(out) == []
     assert hub.told() == set(), "nothing was published, so nothing is announced"
+    assert _owed(out) == set(), "nor owed"
 
     assert _build(config, capsys) == (0, [])
     assert _files(out) == reference
@@ -206,11 +222,13 @@ def test_a_file_that_cannot_be_put_back_is_named_and_announced_by_the_next_run(
     assert {n for n in after if TMP_MARK not in n and after[n] != before.get(n)} == set(stuck)
     assert all(after[n] == reference[n] for n in stuck)
     assert hub.told() == set()
+    assert _owed(out) == _feed_urls(_changed(before, reference))
 
     # The next run finds the stuck files already right; the hub still hears of them.
     assert _build(config, capsys) == (0, [])
     assert _files(out) == reference
     assert hub.told() == _feed_urls(_changed(before, reference))
+    assert not (out / announce.STATE).exists(), "nothing is owed any more"
 
 
 def test_a_failed_prune_keeps_the_feeds_it_would_have_deleted(
@@ -253,11 +271,13 @@ def test_a_hub_that_is_down_hears_of_the_feeds_on_the_next_run(
     assert err and all("HTTP 503; kept for the next run" in line for line in err), err
     assert hub.told() == set()
     changed = _feed_urls(_changed(before, _files(out)))
+    assert _owed(out) == changed
 
     # Nothing changed since: the run replays its report, and still owes the hub these feeds.
     hub.status = 202
     assert _build(config, capsys) == (0, [])
     assert hub.told() == changed
+    assert _owed(out) == set()
     assert _build(config, capsys) == (0, [])
     assert hub.told() == set(), "announced once, not again"
 
@@ -358,3 +378,38 @@ def test_a_full_disk_leaves_no_temporary_files_and_the_previous_build(tmp_path: 
         assert _leftovers(disk / "out") == []
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+def _empty_folders(out: Path) -> list[str]:
+    return [str(p.relative_to(out)) for p in out.rglob("*") if p.is_dir() and not any(p.iterdir())]
+
+
+def test_a_batch_that_fails_while_staging_leaves_no_folder_it_made(
+    tmp_path: Path, hub: Hub, reference: Files, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new post's tag feeds are staged into a new folder; the disk fills up at index.html."""
+    config = _site(tmp_path / "site", hub)
+    out = config.parent / "out"
+    assert _build(config, capsys)[0] == 0
+    hub.told()
+    before = _files(out)
+    write_post(config.parent / "posts", "2025/09/new.md", NEW_POST)
+    real_write_temp = atomic._write_temp
+
+    def full(target: Path, data: bytes, durable: bool, folder_exists: bool = False) -> str | None:
+        if target.name == "index.html":
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real_write_temp(target, data, durable, folder_exists)
+
+    monkeypatch.setattr(atomic, "_write_temp", full)
+    code, err = _build(config, capsys)
+    monkeypatch.undo()
+    assert (code, err) == (1, [f"{out / 'index.html'}: error: cannot write: No space left on device"])
+    assert _files(out) == before
+    assert _leftovers(out) == []
+    assert _empty_folders(out) == [], "the new tag's folder goes with the batch"
+    assert hub.told() == set()
+
+    assert _build(config, capsys) == (0, [])
+    assert _files(out) == reference
+    assert hub.told() == _feed_urls(_changed(before, reference))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,6 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from feedwright.write.atomic import TMP_MARK
+from feedwright.write.manifest import MANIFEST
+
+from .test_faults import all_parse, assert_recovers, build, cold, make_site, one_line, published, state
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -83,3 +89,72 @@ def test_a_closed_standard_output_is_no_error(big_site: Path) -> None:
     _, err = run.communicate(timeout=120)
     assert run.returncode == 0, err
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+# feedwright's own command line, with os.replace sending the process `signum` when the batch renames its
+# third file and again whenever a rename puts a file back; with "fail", its fifth rename fails (EIO).
+SIGNAL_MID_COMMIT = """
+import errno, os, signal, sys
+signum, fail = int(sys.argv.pop(1)), sys.argv.pop(1) == "fail"
+signal.signal(signal.SIGINT, signal.default_int_handler)
+real = os.replace
+renames = []
+def replace(src, dst):
+    name = os.path.basename(src)
+    if ".fw-tmp-was-" in name:
+        os.kill(os.getpid(), signum)
+    elif ".fw-tmp-" in name:
+        renames.append(dst)
+        if len(renames) == 3:
+            os.kill(os.getpid(), signum)
+        if fail and len(renames) == 5:
+            raise OSError(errno.EIO, "Input/output error")
+    real(src, dst)
+os.replace = replace
+from feedwright.cli import main
+sys.exit(main())
+"""
+
+NEW_POST = """---
+title: A post that arrives as the build is stopped
+date: 2025-10-01T10:00:00+08:00
+tags: [Linux, 新标签]
+---
+
+Fresh text.
+"""
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["renames-done", "rename-fails"])
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_mid_commit_waits_until_every_file_is_old_or_new(
+    tmp_path: Path, signum: int, code: int, fail: bool
+) -> None:
+    """A stop that arrives while the batch renames (or puts files back) takes effect once it is done."""
+    site = make_site(tmp_path / "site")
+    first = build(site)
+    assert first.returncode == 0, first.stderr
+    out = site / "feeds"
+    before = state(out)
+    (site / "posts" / "2025" / "10").mkdir(parents=True)
+    (site / "posts" / "2025" / "10" / "new.md").write_text(NEW_POST, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", SIGNAL_MID_COMMIT, str(signum), "fail" if fail else "-", "build", "-q"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == code, result.stderr
+    assert one_line(result).startswith("feedwright: "), result.stderr
+    if fail:
+        assert state(out) == before, "every file, the manifest too, holds the previous build's bytes"
+    else:
+        assert published(out) == cold(site, tmp_path), "every file holds the new build's bytes"
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        assert set(manifest["files"]) == set(published(out))
+    all_parse(out)
+    assert [p for p in out.rglob("*") if TMP_MARK in p.name] == []
+    assert [p for p in out.rglob("*") if p.is_dir() and not any(p.iterdir())] == []
+    assert_recovers(site, tmp_path)

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from html import unescape
 from typing import TYPE_CHECKING, Any
 
+from .markup import SanitizerCache
+
 if TYPE_CHECKING:
     from .config import Config
     from .markup import Renderer
@@ -39,13 +41,14 @@ _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 
 
-class CommonMarkRenderer:
+class CommonMarkRenderer(SanitizerCache):
     """comrak with GFM (tables, strikethrough, autolinks, task lists, footnotes), raw HTML kept
     (the markup stage sanitises it), CJK-friendly emphasis, and heading ids by `generator`'s rules."""
 
     def __init__(self, generator: str = "plain") -> None:
         import comrak
 
+        super().__init__()
         extension = comrak.ExtensionOptions()
         extension.table = True
         extension.strikethrough = True

@@ -7,7 +7,7 @@ import functools
 import re
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import escape, unescape
 from html.parser import HTMLParser
 from types import FrameType
@@ -80,10 +80,25 @@ _ALLOWED_ATTRS["code"].add("class")
 _ALLOWED_ATTRS["ol"].update({"start"})
 
 
-class MarkdownRenderer:
+class SanitizerCache:
+    """The Sanitizer of each config a renderer's HTML is cleaned for, made once (making one costs
+    about as much as cleaning a post); every Markdown engine's renderer keeps one."""
+
+    def __init__(self) -> None:
+        self._sanitizers: dict[SanitizeConfig, Sanitizer] = {}
+
+    def sanitizer(self, config: SanitizeConfig) -> Sanitizer:
+        found = self._sanitizers.get(config)
+        if found is None:
+            found = self._sanitizers[config] = Sanitizer(config)
+        return found
+
+
+class MarkdownRenderer(SanitizerCache):
     """One Python-Markdown instance reused across posts (building one costs more than a post)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._md = markdown.Markdown(extensions=_extensions(), output_format="html")
 
     def render(self, body: str) -> str:
@@ -210,76 +225,107 @@ def sanitize(html: str, config: SanitizeConfig) -> str:
     """Drop scripts, handlers, javascript: URLs and iframes from hosts not on the allow-list."""
     if not config.enabled:
         return html
-    return _clean(html, config, False)
+    # The host filter acts only on an iframe's src; an iframe element needs "<iframe" in the
+    # source, in some case. Without one, no hook is called at all.
+    cleaner = _cleaner(tuple(config.iframe_hosts), _IFRAME_TAG.search(html) is not None)
+    # The filter can drop an attribute, not an element: an iframe whose src it refused goes whole.
+    return _EMPTY_IFRAME.sub("", cleaner.clean(html))
 
 
 def clean_html(html: str, page_url: str, config: SanitizeConfig) -> str:
     """Every URL made absolute against `page_url` and, unless sanitising is off, the HTML sanitised.
 
+    For one page: many pages go through one Sanitizer (a MarkdownRenderer keeps one), which is
+    made once.
+    """
+    return Sanitizer(config).clean_html(html, page_url)
+
+
+class Sanitizer:
+    """Cleans HTML by one SanitizeConfig, each URL attribute resolved against the page being cleaned.
+
     Sanitising walks the HTML anyway: its attribute hook resolves each URL attribute of each
     element it keeps, so that text (code samples) is never touched and the HTML is parsed once.
+    nh3 converts its allow-lists when a cleaner is made, which costs about as much as cleaning a
+    post, so one cleaner serves every page: its hook is a method of this object, which holds the
+    page of the clean under way for that call only. One Sanitizer cleans one page at a time; two of
+    them never share anything.
     """
-    if not config.enabled:
-        return absolutize(html, page_url)
-    root = _site_root(page_url)
-    if root is None:
-        # The hook's result is not checked again; resolved against a page with no http(s) host
-        # (no permalink is one), a relative URL could take a form the sanitiser would refuse.
-        return sanitize(absolutize(html, page_url), config)
-    _PAGE.url = page_url
-    _PAGE.root = root
-    return _clean(html, config, True)
 
+    def __init__(self, config: SanitizeConfig) -> None:
+        self._config = config
+        self._hosts = frozenset(h.lower() for h in config.iframe_hosts)
+        self._cleaner: nh3.Cleaner | None = None
+        # While clean_html runs: the page's URL, its scheme://host, and whether the HTML has an iframe.
+        self._page: tuple[str, str, bool] = ("", "", False)
 
-class _Page(threading.local):
-    """The page whose URLs the attribute hook resolves, for the clean() call under way in this thread."""
+    def clean_html(self, html: str, page_url: str) -> str:
+        """Every URL made absolute against `page_url` and, unless sanitising is off, the HTML sanitised."""
+        if not self._config.enabled:
+            return absolutize(html, page_url)
+        root = _site_root(page_url)
+        if root is None:
+            # The hook's result is not checked again; resolved against a page with no http(s) host
+            # (no permalink is one), a relative URL could take a form the sanitiser would refuse.
+            return sanitize(absolutize(html, page_url), self._config)
+        if self._cleaner is None:
+            self._cleaner = _new_cleaner(self._keep)
+        self._page = (page_url, root, _IFRAME_TAG.search(html) is not None)
+        try:
+            cleaned = self._cleaner.clean(html)
+        finally:
+            self._page = ("", "", False)
+        return _EMPTY_IFRAME.sub("", cleaned)
 
-    url = ""
-    root = ""
-
-
-_PAGE = _Page()
-
-
-def _clean(html: str, config: SanitizeConfig, urls: bool) -> str:
-    # The host filter acts only on an iframe's src; an iframe element needs "<iframe" in the
-    # source, in some case. Without one, and with no URLs to resolve, no hook is called at all.
-    cleaner = _cleaner(tuple(config.iframe_hosts), _IFRAME_TAG.search(html) is not None, urls)
-    # The filter can drop an attribute, not an element: an iframe whose src it refused goes whole.
-    return _EMPTY_IFRAME.sub("", cleaner.clean(html))
-
-
-@functools.lru_cache(maxsize=16)
-def _cleaner(iframe_hosts: tuple[str, ...], iframes: bool, urls: bool) -> nh3.Cleaner:
-    """Built once per setting: nh3.clean converts the allow-lists anew on each call, as slow as the cleaning."""
-    hosts = {h.lower() for h in iframe_hosts}
-
-    def keep(tag: str, attr: str, value: str) -> str | None:
+    def _keep(self, tag: str, attr: str, value: str) -> str | None:
         # nh3 has checked the URL's scheme before this hook; an absolute URL comes back as it was,
         # a relative one takes the page's http(s) scheme and host.
-        if urls and attr in _URL_ATTRS:
-            absolute = resolve_url(value, _PAGE.url, _PAGE.root)
+        page_url, root, iframes = self._page
+        if attr in _URL_ATTRS:
+            absolute = resolve_url(value, page_url, root)
             if absolute is None:
                 return None
             value = absolute
-        if iframes and tag == "iframe" and attr == "src":
-            try:
-                parts = urlsplit(value)
-                host = (parts.hostname or "").lower()
-            except ValueError:
-                return None
-            if parts.scheme != "https" or host not in hosts:
-                return None
+        if iframes and tag == "iframe" and attr == "src" and not _allowed_iframe(value, self._hosts):
+            return None
         return value
 
+
+@functools.lru_cache(maxsize=16)
+def _cleaner(iframe_hosts: tuple[str, ...], iframes: bool) -> nh3.Cleaner:
+    """A cleaner with no page to resolve URLs against, built once per setting (nh3.clean would convert
+    the allow-lists anew on each call); its hook reads nothing but its arguments."""
+    if not iframes:
+        return _new_cleaner(None)
+    hosts = frozenset(h.lower() for h in iframe_hosts)
+
+    def keep(tag: str, attr: str, value: str) -> str | None:
+        if tag == "iframe" and attr == "src" and not _allowed_iframe(value, hosts):
+            return None
+        return value
+
+    return _new_cleaner(keep)
+
+
+def _new_cleaner(keep: Callable[[str, str, str], str | None] | None) -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRS,
         url_schemes=_SAFE_SCHEMES,
-        attribute_filter=keep if iframes or urls else None,
+        attribute_filter=keep,
         link_rel=None,
         strip_comments=True,
     )
+
+
+def _allowed_iframe(src: str, hosts: frozenset[str]) -> bool:
+    """An iframe's src is kept only over https from one of the allowed hosts."""
+    try:
+        parts = urlsplit(src)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    return parts.scheme == "https" and host in hosts
 
 
 class MarkupError(Exception):
@@ -291,6 +337,8 @@ class Renderer(Protocol):
 
     def render(self, body: str) -> str: ...
 
+    def sanitizer(self, config: SanitizeConfig) -> Sanitizer: ...
+
 
 def to_html(renderer: Renderer, body: str, page_url: str, config: SanitizeConfig, seconds: float = 0.0) -> str:
     """The whole markup stage for one body of Markdown, in at most `seconds` (0: no limit).
@@ -301,7 +349,8 @@ def to_html(renderer: Renderer, body: str, page_url: str, config: SanitizeConfig
     try:
         with _time_limit(seconds):
             html = renderer.render(body)
-            html = safe_srcsets(clean_html(promote_lazy_images(html, page_url), page_url, config), page_url)
+            html = renderer.sanitizer(config).clean_html(promote_lazy_images(html, page_url), page_url)
+            html = safe_srcsets(html, page_url)
     except _Expired:
         raise MarkupError(
             f"its Markdown took more than {seconds:g} s to render (limits.render_seconds);"

@@ -438,12 +438,15 @@ def _publish(
         writer.commit()
     except BaseException as exc:
         # Workers stage files of their own; those of batches whose results never arrived
-        # (an error, a full disk, a signal) are known to no writer: sweep the folder for them.
-        writer.discard()
+        # (an error, a full disk, a signal) are known to no writer: sweep the folder for them,
+        # then the writer removes the folders the batch made and left empty.
         remove_leftovers(run.out_dir)
+        writer.discard()
         if owed_before is not None and isinstance(exc, PublishError) and not exc.unrestored:
-            # Every file was put back: this run announced nothing because it published nothing.
-            announce.owe(run.cache, owed_before)
+            # Every file was put back: this run announced nothing because it published nothing. Should
+            # that fail too, the hub is only told of feeds that did not change.
+            with contextlib.suppress(OSError):
+                announce.owe(run.out_dir, owed_before)
         raise
     finally:
         writer.discard()
@@ -461,21 +464,28 @@ def _owe_before_publishing(run: _Run, changed_urls: list[str]) -> list[str] | No
     part-way; returns what was owed before, or None when nothing was recorded."""
     if run.options.announce is None or not changed_urls:
         return None
-    before = announce.owed(run.cache)
-    announce.owe(run.cache, [*before, *changed_urls])
+    before = announce.owed(run.out_dir)
+    announce.owe(run.out_dir, [*before, *changed_urls])
     return before
 
 
 def _announce(run: _Run, tell: Callable[[list[str]], tuple[list[Problem], list[str]]]) -> None:
     """Ping the hub for this run's changed feeds and those earlier runs could not announce."""
-    before = announce.owed(run.cache)
+    before = announce.owed(run.out_dir)
     urls = list(dict.fromkeys([*before, *run.report.changed_feeds]))
     if not urls:
         return
     problems, left = tell(urls)
     run.report.problems.extend(problems)
-    if left != before:
-        announce.owe(run.cache, left)
+    if left == before:
+        return
+    try:
+        announce.owe(run.out_dir, left)
+    except OSError as exc:
+        # Everything is published; only what the hub took is not crossed off: the next run tells it again.
+        where = str(run.out_dir / announce.STATE)
+        note = f"cannot record what the WebSub hub was told ({exc.strerror or exc}); the next run tells it again"
+        run.report.problems.append(Problem(where, note, "warning"))
 
 
 def _stage_manifest(run: _Run, writer: BatchWriter, files: list[str], site_ids: Published) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from .records import SCHEMA, Body, FileStamp, KnownFile, PostRow, unpack, unpack_text
+from .records import SCHEMA, Body, FileStamp, KnownFile, PostRow, checksum, unpack, unpack_text
 
 # How long a write waits for another process that holds the cache locked before the run gives up
 # on the cache (a person browsing it with the sqlite3 shell, a backup); tests shorten it.
@@ -188,18 +188,19 @@ class Cache:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         # A post's stamp, index row, header and bodies live in tables of their own because different
-        # steps read them (see records.py).
+        # steps read them (see records.py). What output is made from carries its checksum (crc); a
+        # damaged stamp, digest or fingerprint only makes a run read or render again.
         db.executescript(
             f"""
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS posts (
                 path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS refs (path TEXT PRIMARY KEY, ref BLOB);
-            CREATE TABLE IF NOT EXISTS headers (path TEXT PRIMARY KEY, header BLOB);
+            CREATE TABLE IF NOT EXISTS refs (path TEXT PRIMARY KEY, ref BLOB, crc INTEGER);
+            CREATE TABLE IF NOT EXISTS headers (path TEXT PRIMARY KEY, header BLOB, crc INTEGER);
             CREATE TABLE IF NOT EXISTS bodies (
-                path TEXT, idx INTEGER, summary TEXT, html BLOB, PRIMARY KEY (path, idx));
+                path TEXT, idx INTEGER, summary TEXT, html BLOB, crc INTEGER, PRIMARY KEY (path, idx));
             CREATE TABLE IF NOT EXISTS feeds (path TEXT PRIMARY KEY, fingerprint TEXT);
-            CREATE TABLE IF NOT EXISTS saved (path TEXT PRIMARY KEY, post BLOB);
+            CREATE TABLE IF NOT EXISTS saved (path TEXT PRIMARY KEY, post BLOB, crc INTEGER);
             PRAGMA user_version = {SCHEMA};
             """
         )
@@ -222,9 +223,10 @@ class Cache:
         """The cached index (see index.py) of these files, one by one: never all the blobs at once."""
         wanted = set(paths)
         with guarded("Cache.load_index"):
-            for key, blob in self._db.execute("SELECT path, ref FROM refs"):
+            for key, blob, crc in self._db.execute("SELECT path, ref, crc FROM refs"):
                 path = _path(key)
                 if path in wanted:
+                    _check("refs", crc, blob)
                     yield path, blob
 
     @_guard
@@ -246,11 +248,11 @@ class Cache:
         self._db.execute(
             "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?)", (key, stamp.size, stamp.mtime_ns, row.digest)
         )
-        self._db.execute("INSERT OR REPLACE INTO refs VALUES (?, ?)", (key, row.ref))
-        self._db.execute("INSERT OR REPLACE INTO headers VALUES (?, ?)", (key, row.header))
+        self._db.execute("INSERT OR REPLACE INTO refs VALUES (?, ?, ?)", (key, row.ref, checksum(row.ref)))
+        self._db.execute("INSERT OR REPLACE INTO headers VALUES (?, ?, ?)", (key, row.header, checksum(row.header)))
         self.store_bodies(stamp.path, row.bodies)
         if row.saved:
-            self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?)", (key, row.saved))
+            self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?, ?)", (key, row.saved, checksum(row.saved)))
 
     @_guard
     def forget(self, paths: Iterable[str]) -> None:
@@ -271,9 +273,8 @@ class Cache:
         """A post's rendered bodies, replacing any it had; a saved Post is then no longer needed."""
         key = _key(path)
         self._db.execute("DELETE FROM bodies WHERE path = ?", (key,))
-        self._db.executemany(
-            "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)", [(key, b.index, b.summary, b.html) for b in bodies]
-        )
+        rows = [(key, b.index, b.summary, b.html, checksum(_text_bytes(b.summary), b.html)) for b in bodies]
+        self._db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?)", rows)
         self._db.execute("DELETE FROM saved WHERE path = ?", (key,))
 
     @_guard
@@ -314,24 +315,44 @@ class Cache:
         self._db.commit()
 
 
+def _check(table: str, crc: object, *parts: object) -> None:
+    """A row read back must give the checksum stored with it: else its bytes (or, when a cell is not
+    even of its type any more, the record itself) changed on disk."""
+    stored = [part for part in parts if isinstance(part, bytes)]
+    if len(stored) != len(parts) or crc != checksum(*stored):
+        raise CacheFault(f"a damaged row in {table} (its checksum does not match)", damaged=True)
+
+
+def _text_bytes(text: str) -> bytes:
+    """A text cell's bytes, as its checksum covers them."""
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _read_saved(db: sqlite3.Connection, path: str) -> bytes | None:
-    row = db.execute("SELECT post FROM saved WHERE path = ?", (_key(path),)).fetchone()
-    return None if row is None else bytes(row[0])
+    row = db.execute("SELECT post, crc FROM saved WHERE path = ?", (_key(path),)).fetchone()
+    if row is None:
+        return None
+    _check("saved", row[1], row[0])
+    return bytes(row[0])
 
 
 def _read_header(db: sqlite3.Connection, path: str) -> object:
-    row = db.execute("SELECT header FROM headers WHERE path = ?", (_key(path),)).fetchone()
+    row = db.execute("SELECT header, crc FROM headers WHERE path = ?", (_key(path),)).fetchone()
     if row is None:
         # Headers are asked for only of posts a feed holds, which the cache took before planning.
         raise CacheFault(f"no entries kept for {path}", damaged=True)
+    _check("headers", row[1], row[0])
     return unpacked(row[0], unpack)
 
 
 def _read_body(db: sqlite3.Connection, path: str, idx: int) -> tuple[str, str]:
-    row = db.execute("SELECT summary, html FROM bodies WHERE path = ? AND idx = ?", (_key(path), idx)).fetchone()
+    query = "SELECT summary, html, crc FROM bodies WHERE path = ? AND idx = ?"
+    row = db.execute(query, (_key(path), idx)).fetchone()
     if row is None:
         return "", ""
-    return row[0], unpacked(row[1], unpack_text)
+    summary, html, crc = row
+    _check("bodies", crc, _text_bytes(summary) if isinstance(summary, str) else summary, html)
+    return summary, unpacked(html, unpack_text)
 
 
 class BodyReader:

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..model import Problem
 from .cache import Cache
+from .records import checksum
 
 # The meta rows of the life cycle.
 _SNAPSHOT = "snapshot"
@@ -32,6 +33,8 @@ _FINISHED = "finished"
 _PUBLISHING = "publishing"
 _PAGES = "pages"
 _REPORT = "report"
+# The report's checksum: a report whose bytes changed on disk is not replayed, as one that is not JSON.
+_REPORT_CRC = "report_crc"
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,13 @@ class KeptReport:
         return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
 
     @classmethod
-    def from_json(cls, text: str | None) -> KeptReport | None:
-        """The report `to_json` wrote; None for anything else (an older cache, a damaged row)."""
+    def from_json(cls, text: str | None, crc: str | None) -> KeptReport | None:
+        """The report `to_json` wrote, if `crc` is its checksum; None for anything else (an older cache,
+        a damaged row)."""
+        if text is None or crc != _report_crc(text):
+            return None
         try:
-            data = json.loads(text or "")
+            data = json.loads(text)
             problems = tuple(_problem(row) for row in data["problems"])
             counts = data["counts"]
             files = data["files"]
@@ -64,6 +70,10 @@ class KeptReport:
         if not (isinstance(files, list) and all(isinstance(f, str) for f in files)):
             return None
         return cls(problems, counts, tuple(files))
+
+
+def _report_crc(text: str) -> str:
+    return str(checksum(text.encode("utf-8", "surrogatepass")))
 
 
 def _problem(row: Any) -> Problem:
@@ -85,13 +95,16 @@ class Lifecycle:
         """The last finished run's report, when it ran over exactly these files' stats and config."""
         if self._cache.get_meta(_SNAPSHOT) != snapshot:
             return None
-        return KeptReport.from_json(self._cache.get_meta(_REPORT))
+        return self._kept_report()
 
     def replayable_after_touch(self, finish_mark: str) -> KeptReport | None:
         """The last run's report, when it finished with this mark: for files touched, not changed."""
         if self._cache.get_meta(_FINISHED) != finish_mark:
             return None
-        return KeptReport.from_json(self._cache.get_meta(_REPORT))
+        return self._kept_report()
+
+    def _kept_report(self) -> KeptReport | None:
+        return KeptReport.from_json(self._cache.get_meta(_REPORT), self._cache.get_meta(_REPORT_CRC))
 
     def keep_snapshot(self, snapshot: str) -> None:
         """A touched run replayed: the new stats are the finished run's too."""
@@ -129,6 +142,8 @@ class Lifecycle:
         self._cache.set_meta(_PAGES, pages)
         self._cache.set_meta(_SNAPSHOT, snapshot)
         self._cache.set_meta(_FINISHED, finish_mark)
-        self._cache.set_meta(_REPORT, report.to_json())
+        text = report.to_json()
+        self._cache.set_meta(_REPORT, text)
+        self._cache.set_meta(_REPORT_CRC, _report_crc(text))
         self._cache.set_meta(_PUBLISHING, "")
         self._cache.commit()

@@ -166,6 +166,8 @@ def render_stale(
     tally = RenderTally(rendered=len(stale))
     results: list[tuple[str, bool, str]] = []
     if cache_file is not None and FEED_BATCHES.wanted(len(stale), jobs):
+        # The folders the workers will make belong to this batch: removed again if it is not published.
+        writer.expect(name for spec in stale for name in feed_files(spec, config))
         done = 0
         context = (config, str(cache_file), str(writer.out_dir))
         for batch_results, staged, headers_read, problems in run_batches(

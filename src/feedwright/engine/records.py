@@ -4,6 +4,10 @@ A post reaches the cache in three shapes, one per reader (see benchmarks/README.
 its index (index.py, `marshal`), for planning every feed; its header and, for a deferred article, its
 parsed Post (`pack`: pickled and compressed), for rendering the feeds that hold it; its bodies'
 HTML (`pack_text`: compressed UTF-8). The last run's report is kept as JSON (lifecycle.py).
+
+Each of these rows is stored with its `checksum`. SQLite notices damage to the structure of its
+pages, not to the bytes of a row: without one, a flipped bit in an index or a summary would be
+planned from or published as if it were what the post gave.
 """
 
 from __future__ import annotations
@@ -17,8 +21,8 @@ from dataclasses import dataclass
 from ..model import Author, Entry, EntryRef, Post, PostEntries, PostIndex, Problem
 
 # Raised when what a row holds for the same post changes while the fields of RECORDS stay the same
-# (a new rule for item ids, say); any change of those fields changes SCHEMA by itself.
-LAYOUT = 6
+# (a new rule for item ids, say, or a column added); any change of those fields changes SCHEMA by itself.
+LAYOUT = 7
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,15 @@ def schema_number(layout: int, records: tuple[type, ...]) -> int:
 
 
 SCHEMA = schema_number(LAYOUT, RECORDS)
+
+
+def checksum(*parts: bytes) -> int:
+    """The CRC-32 of a row's stored bytes, in order: cheap next to reading the row, and sure to
+    change when a burst of up to 32 bits in them does."""
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    return crc
 
 
 def pack(record: object) -> bytes:

@@ -6,12 +6,19 @@ import contextlib
 import errno
 import os
 import shutil
+import signal
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 TMP_MARK = ".fw-tmp-"
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+# The signals that stop a build (cli.py turns both into exceptions): held while a batch's renames
+# run or are undone, so that a stop never lands between two of them.
+_STOPS = frozenset({signal.SIGTERM, signal.SIGINT})
 
 
 def safe_target(out_dir: Path, relative: str) -> Path:
@@ -30,14 +37,19 @@ def _named_target(out_dir: Path, relative: str) -> Path:
     return out_dir / path
 
 
-def _check_folder(out_dir: Path, root: Path, folder: Path, relative: str) -> None:
-    """Refuse `folder` (where `relative` goes) when a symbolic link on the way leads outside `root`."""
+def _check_folder(out_dir: Path, root: Path, folder: Path, relative: str) -> list[Path]:
+    """Refuse `folder` (where `relative` goes) when a symbolic link on the way leads outside `root`.
+
+    Returns the folders on the way that do not exist yet, `folder` first: writing there creates them.
+    """
     # Resolve the deepest existing ancestor: a symbolic link placed in the output folder must not redirect writes.
     # A dangling link counts as existing, since resolving it shows where it leads (exists() follows it and says
     # no). The walk stops at `out_dir` as given, not as resolved: a relative or not yet created output folder would
     # otherwise walk up past itself and be refused.
     probe = folder
+    missing: list[Path] = []
     while not (probe.exists() or probe.is_symlink()) and probe != out_dir:
+        missing.append(probe)
         probe = probe.parent
     try:
         inside = probe.resolve().is_relative_to(root)
@@ -45,6 +57,7 @@ def _check_folder(out_dir: Path, root: Path, folder: Path, relative: str) -> Non
         inside = False
     if not inside:
         raise ValueError(f"refusing to write outside the output folder: {relative!r}")
+    return missing
 
 
 def write_if_changed(out_dir: Path, relative: str, data: bytes) -> bool:
@@ -184,6 +197,9 @@ class BatchWriter:
         # Folders checked by safe_target's rule and known to exist. While the build holds the lock
         # nothing else writes into the output folder, so one check per folder holds for the batch.
         self._ready: set[Path] = set()
+        # Folders that did not exist before this batch staged into them (here or in a worker): a batch
+        # that is not published removes those it leaves empty.
+        self._made: set[Path] = set()
 
     def add(self, relative: str, data: bytes) -> bool:
         """Stage `data` for `relative`; False (and nothing staged) when the file already holds it."""
@@ -191,9 +207,7 @@ class BatchWriter:
         folder = target.parent
         ready = folder in self._ready
         if not ready:
-            if self._root is None:
-                self._root = self.out_dir.resolve()
-            _check_folder(self.out_dir, self._root, folder, relative)
+            self._made.update(self._check(folder, relative))
         tmp = _write_temp(target, data, durable=False, folder_exists=ready)
         self._ready.add(folder)
         if tmp is None:
@@ -210,6 +224,22 @@ class BatchWriter:
             return False
         self._pending.append((tmp, self.out_dir / name))
         return True
+
+    def expect(self, relatives: Iterable[str]) -> None:
+        """Files that other writers (worker processes) will stage for this batch: the folders they
+        will create are this batch's to remove again if it is not published, even those of workers
+        whose staged files never reach `adopt` (a worker that failed, a stopped build)."""
+        seen: set[Path] = set()
+        for relative in relatives:
+            folder = _named_target(self.out_dir, relative).parent
+            if folder not in seen and folder not in self._ready:
+                seen.add(folder)
+                self._made.update(self._check(folder, relative))
+
+    def _check(self, folder: Path, relative: str) -> list[Path]:
+        if self._root is None:
+            self._root = self.out_dir.resolve()
+        return _check_folder(self.out_dir, self._root, folder, relative)
 
     def remove(self, relative: str) -> None:
         """Delete `relative` with the commit (a pruned feed), and put it back if the commit fails."""
@@ -236,7 +266,11 @@ class BatchWriter:
         self._pending.extend(staged)
 
     def commit(self) -> None:
-        """Publish every staged file and removal, or none: raises PublishError once all is put back."""
+        """Publish every staged file and removal, or none: raises PublishError once all is put back.
+
+        SIGTERM and SIGINT are held from the first rename on: one that arrives meanwhile takes effect
+        once every file is new (or, when a rename failed, old again), never between two renames.
+        """
         if not self._pending and not self._doomed:
             return
         pending, doomed = self._pending, self._doomed
@@ -244,6 +278,8 @@ class BatchWriter:
         # (target, its previous bytes' hidden name or None when it had none), in the order applied.
         applied: list[tuple[Path, str | None]] = []
         kept: list[str] = []
+        undone: tuple[int, list[tuple[Path, str | None]]] = (0, [])
+        published = False
         target = self.out_dir
         try:
             previous = []
@@ -254,16 +290,30 @@ class BatchWriter:
                     kept.append(backup)
             # One sync makes the staged bytes (and any backup copy) durable before the first rename.
             os.sync()
-            for (tmp, target), backup in zip(pending, previous, strict=False):
-                os.replace(tmp, target)
-                applied.append((target, backup))
-            for target, backup in zip(doomed, previous[len(pending) :], strict=True):
-                if backup is None:
-                    continue  # already gone
-                os.unlink(target)
-                applied.append((target, backup))
+            with _stops_held():
+                try:
+                    for (tmp, target), backup in zip(pending, previous, strict=False):
+                        os.replace(tmp, target)
+                        applied.append((target, backup))
+                    for target, backup in zip(doomed, previous[len(pending) :], strict=True):
+                        if backup is None:
+                            continue  # already gone
+                        os.unlink(target)
+                        applied.append((target, backup))
+                except BaseException:
+                    undone = _roll_back(applied)
+                    raise
+                os.sync()
+                published = True
+                for backup in kept:
+                    with contextlib.suppress(OSError):
+                        os.unlink(backup)
+                _remove_empty_folders(self.out_dir, [t.parent for t in doomed])
+                self._made.clear()
         except BaseException as exc:
-            restored, failed = _roll_back(applied)
+            if published:
+                raise  # a stop held during the renames, taking effect now that all is published
+            restored, failed = undone
             for tmp, _ in pending:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
@@ -274,22 +324,47 @@ class BatchWriter:
                 if backup not in still_needed:
                     with contextlib.suppress(OSError):
                         os.unlink(backup)
-            _remove_empty_folders(self.out_dir, [t.parent for _, t in pending])
+            self._remove_made()
             if isinstance(exc, OSError):
                 raise PublishError(exc, target, restored, [t for t, _ in failed]) from exc
             raise
-        os.sync()
-        for backup in kept:
-            with contextlib.suppress(OSError):
-                os.unlink(backup)
-        _remove_empty_folders(self.out_dir, [t.parent for t in doomed])
 
     def discard(self) -> None:
+        """Drop what is staged: its temporary files, and the folders made for them that are left empty.
+
+        Files that workers staged and never handed over must be swept first (remove_leftovers), or
+        their folders are not empty yet.
+        """
         for tmp, _ in self._pending:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         self._pending.clear()
         self._doomed.clear()
+        self._remove_made()
+
+    def _remove_made(self) -> None:
+        """Remove the folders this batch made that are empty; a folder that was there before stays."""
+        if not self._made:
+            return
+        for folder in sorted(self._made, key=lambda f: len(f.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self._made.clear()
+        self._ready.clear()
+
+
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """SIGTERM and SIGINT wait until the block is done, then take effect (their handlers run on leaving).
+
+    Blocked, not ignored: the kernel keeps a signal that arrives meanwhile pending, and unblocking
+    delivers it. Only this thread's mask changes; the build renames with no other thread running.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _keep_previous(target: Path) -> str | None:
