@@ -98,7 +98,7 @@ class BuildReport:
         state = "aborted, nothing written" if self.aborted else "done"
         return (
             f"feedwright: {state}: {self.posts_read} posts read ({self.posts_rejected} rejected,"
-            f" {self.posts_skipped} drafts/future skipped), {self.entries} entries, {self.feeds} feeds,"
+            f" {self.posts_skipped} left out: drafts, future, unpublished), {self.entries} entries, {self.feeds} feeds,"
             f" {self.files_written} files written, {self.files_unchanged} unchanged,"
             f" {self.errors} errors, {self.warnings} warnings, {self.seconds:.2f} s"
         )
