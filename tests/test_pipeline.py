@@ -60,3 +60,18 @@ def test_a_post_later_with_an_earlier_ones_permalink_is_left_out(
     planned = plan_site(results)
     assert planned[0].article is None and "published earlier" in planned[0].problems[-1].message
     assert planned[1].article is not None
+
+
+def test_a_build_with_author_feeds_publishes_what_the_stages_make(
+    make_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    posts = tmp_path / "posts"
+    write_post(posts, "a.md", "---\ntitle: A\ndate: 2024-01-01\nauthor: Ann\ntags: [x]\n---\nA.\n")
+    write_post(posts, "b.md", "---\ntitle: B\ndate: 2024-01-02\nauthors: [Ann, 老王]\n---\nB.\n")
+    config = make_config(posts, feeds={"authors": True}, limits={"author": 1})
+    site = build_site(config, NOW)
+    assert {"authors/ann/atom.xml", "authors/老王/feed.json", "authors/ann/index.html"} <= set(site.files)
+    run_build(config, BuildOptions(now=NOW, jobs=2, no_cache=True))
+    assert published_files(config.output_dir()) == site.files
+    run_build(config, BuildOptions(now=NOW))  # again, as a later build of an unchanged site
+    assert published_files(config.output_dir()) == site.files

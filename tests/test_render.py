@@ -141,6 +141,23 @@ def test_json_feed(site: tuple[Config, Path]) -> None:
     assert first["date_published"] == "2023-01-17T19:01:21+08:00"
     assert first["tags"] == ["技术", "Linux", "Python"]
     assert second["date_modified"] == "2024-02-03T15:00:00+08:00"
+    # What the feed is and how to subscribe, in the site's language (zh-CN here), with the feed's URL.
+    assert data["user_comment"].startswith("这是「Linux 中国」的 JSON Feed 订阅源")
+    assert data["user_comment"].endswith("：https://linux.cn/feed.json")
+    tag = json.loads((out / "tags" / "rust" / "feed.json").read_text(encoding="utf-8"))
+    assert tag["user_comment"].endswith("https://linux.cn/tags/rust/feed.json")
+
+
+def test_json_user_comment_in_english_for_other_languages(tmp_path: Path, make_config: Callable[..., Config]) -> None:
+    posts = tmp_path / "posts"
+    write_post(posts, "a.md", SECOND)
+    config = make_config(posts, site={"language": "fr"})
+    run_build(config, BuildOptions(now=NOW))
+    data = json.loads((config.output_dir() / "feed.json").read_text(encoding="utf-8"))
+    assert data["user_comment"] == (
+        f"This is a JSON Feed of {config.site.title}. To subscribe, add this address to a feed reader: "
+        f"{data['feed_url']}"
+    )
 
 
 def test_tag_and_category_feeds(site: tuple[Config, Path]) -> None:

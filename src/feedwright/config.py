@@ -26,7 +26,7 @@ ENGINES = ("python-markdown", "commonmark")
 # What an entry's content holds: the whole post, or its summary and a link to the post.
 CONTENT_MODES = ("full", "summary")
 # The feed kinds content_by_kind sets the mode of, as the output folders name them.
-CONTENT_KINDS = ("site", "articles", "tags", "categories")
+CONTENT_KINDS = ("site", "articles", "tags", "categories", "authors")
 # An <?xml-stylesheet?> for Atom and RSS: none, an XSLT page, or a CSS file.
 STYLESHEETS = ("none", "xsl", "css")
 
@@ -71,6 +71,8 @@ class LimitsConfig:
     articles: int = 50
     tag: int = 20
     category: int = 20
+    # Entries per author feed (feeds.authors).
+    author: int = 20
     max_post_bytes: int = 5_000_000
     # Seconds one post's Markdown may take to render (0: no limit).
     render_seconds: float = 10.0
@@ -136,9 +138,12 @@ class MarkupConfig:
 
 @dataclass(frozen=True)
 class FeedsConfig:
-    """What comes with the feed files: an optional stylesheet for browsers that open them."""
+    """What comes with the feed files: an optional stylesheet for browsers that open them; which
+    feed sets beyond the site's, tags' and categories' are made."""
 
     stylesheet: str = "none"
+    # A feed set per author name, under authors/SLUG/.
+    authors: bool = False
 
 
 @dataclass(frozen=True)
@@ -373,7 +378,7 @@ def _validate(config: Config, source: str) -> None:
             raise ConfigError(f"{source}: 'formats' has unknown format {_kind(fmt)} (use {', '.join(FORMATS)})")
     if not config.formats:
         raise ConfigError(f"{source}: 'formats' must name at least one of {', '.join(FORMATS)}")
-    for name in ("site", "articles", "tag", "category", "max_post_bytes", "tags_per_post", "max_feed_bytes"):
+    for name in ("site", "articles", "tag", "category", "author", "max_post_bytes", "tags_per_post", "max_feed_bytes"):
         if getattr(config.limits, name) < 1:
             raise ConfigError(f"{source}: 'limits.{name}' must be at least 1")
     if not 1 <= config.split.heading_level <= 6:

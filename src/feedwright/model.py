@@ -12,7 +12,7 @@ from typing import Any, Generic, Literal, TypeGuard, TypeVar
 Severity = Literal["error", "warning"]
 # Timedelta arithmetic from here reaches every date datetime can hold, as fromtimestamp() may not.
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-FeedKind = Literal["site", "articles", "tag", "category", "archive"]
+FeedKind = Literal["site", "articles", "tag", "category", "author", "archive"]
 
 # What could split a problem line in two, forge another, or drive the terminal: C0 and C1
 # controls, DEL, the separators str.splitlines breaks at, lone surrogates (a file name's
@@ -104,6 +104,11 @@ class Entry:
         return (-self.published.timestamp(), self.id)
 
 
+def author_names(entry: Entry) -> tuple[str, ...]:
+    """The names the per-author feeds group the entry under: each author's, once, blanks left out."""
+    return tuple(dict.fromkeys(name for a in entry.authors if (name := a.name.strip())))
+
+
 @dataclass(frozen=True)
 class PostEntries:
     """What one post becomes: the whole article, and the entries of the site feeds.
@@ -139,6 +144,8 @@ class EntryRef:
     path: str
     # A hash of all a feed shows of the entry (its header and its file's content hash).
     fingerprint: bytes
+    # Its authors' names, for the per-author feeds (feeds.authors).
+    authors: tuple[str, ...] = ()
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -187,7 +194,7 @@ class FeedSpec(Generic[E]):
     total: int
     # Feed-level links to other feeds, (rel, that feed's path): RFC 5005 prev-archive/next-archive/current.
     links: tuple[tuple[str, str], ...] = ()
-    # A tag's or category's name as its entries spell it most (the feed's title uses it); '' otherwise.
+    # A tag's, category's or author's name as its entries spell it most (the feed's title uses it); '' otherwise.
     name: str = ""
 
     def filled(self, entries: tuple[Entry, ...]) -> FeedSpec[Entry]:

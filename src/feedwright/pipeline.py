@@ -16,7 +16,7 @@ from .commonmark import renderer_for
 from .config import Config
 from .generators import SiteRules, rules_for
 from .markup import MarkupError, Renderer, plain_text_html, to_html
-from .model import Entry, EntryRef, Post, PostEntries, PostIndex, Problem
+from .model import Entry, EntryRef, Post, PostEntries, PostIndex, Problem, author_names
 from .plan.content import with_post_mode
 from .plan.duplicates import reject_duplicate_ids
 from .plan.feeds import plan_feeds
@@ -97,7 +97,15 @@ def index_of(result: PostResult) -> PostIndex:
 
 def _ref(entry: Entry, path: str) -> EntryRef:
     return EntryRef(
-        entry.id, entry.sort_key[0], entry.updated.timestamp(), entry.tags, entry.categories, entry.index, path, b""
+        entry.id,
+        entry.sort_key[0],
+        entry.updated.timestamp(),
+        entry.tags,
+        entry.categories,
+        entry.index,
+        path,
+        b"",
+        author_names(entry),
     )
 
 

@@ -15,10 +15,10 @@ import marshal
 import sys
 from collections.abc import Iterable
 
-from ..model import Entry, EntryRef, PostEntries, PostIndex, Problem
+from ..model import Entry, EntryRef, PostEntries, PostIndex, Problem, author_names
 from .gcpause import paused_gc
 
-_RefRow = tuple[str, float, float, tuple[str, ...], tuple[str, ...], int, bytes]
+_RefRow = tuple[str, float, float, tuple[str, ...], tuple[str, ...], int, bytes, tuple[str, ...]]
 
 
 def entry_fingerprint(entry: Entry, digest: str) -> bytes:
@@ -81,11 +81,12 @@ def _ref_row(entry: Entry, digest: str) -> _RefRow:
         entry.categories,
         entry.index,
         entry_fingerprint(entry, digest),
+        author_names(entry),
     )
 
 
 def _ref(row: _RefRow, path: str) -> EntryRef:
-    entry_id, sort_time, updated_time, tags, categories, index, fingerprint = row
+    entry_id, sort_time, updated_time, tags, categories, index, fingerprint, authors = row
     return EntryRef(
         entry_id,
         sort_time,
@@ -96,4 +97,5 @@ def _ref(row: _RefRow, path: str) -> EntryRef:
         index,
         path,
         fingerprint,
+        tuple(map(sys.intern, authors)),
     )

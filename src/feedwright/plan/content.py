@@ -16,7 +16,13 @@ from ..config import Config
 from ..model import Entry, FeedKind, FeedSpec, PostEntries
 
 # The feed kinds as content_by_kind names them (the output folders' names).
-_KIND_KEYS: dict[str, str] = {"site": "site", "articles": "articles", "tag": "tags", "category": "categories"}
+_KIND_KEYS: dict[str, str] = {
+    "site": "site",
+    "articles": "articles",
+    "tag": "tags",
+    "category": "categories",
+    "author": "authors",
+}
 # "Read more" by site.language, its first subtag; English for every other language.
 _READ_MORE: dict[str, str] = {"zh": "阅读全文", "ja": "続きを読む", "en": "Read more…"}
 

@@ -1,4 +1,5 @@
-"""Post indexes → the feeds that exist (site, articles, per tag, per category), each sorted and limited."""
+"""Post indexes → the feeds that exist (site, articles, per tag, per category, per author when
+`feeds.authors` is on), each sorted and limited."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def sort_entries(entries: Iterable[EntryRef]) -> list[EntryRef]:
 
 
 def _display_name(spellings: Counter[str]) -> str:
-    """The most used spelling of a tag; ties go to the alphabetically first, for stable titles."""
+    """The most used spelling of a tag (category, author); ties go to the alphabetically first, for stable titles."""
     return min(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
@@ -38,7 +39,7 @@ def _grouped(entries: Sequence[EntryRef], kind: FeedKind) -> list[_Group]:
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     slugs: dict[str, str] = {}  # a popular tag is on thousands of entries; slug it once
     for entry in entries:
-        names = entry.tags if kind == "tag" else entry.categories
+        names = entry.tags if kind == "tag" else entry.categories if kind == "category" else entry.authors
         for name in names:
             key = slugs.get(name)
             if key is None:
@@ -65,6 +66,7 @@ def _spec(
         "articles": config.limits.articles,
         "tag": config.limits.tag,
         "category": config.limits.category,
+        "author": config.limits.author,
         "archive": len(entries),
     }[kind]
     ordered = entries  # sorted once by plan_feeds; every group keeps that order
@@ -84,7 +86,7 @@ def _spec(
 
 
 def plan_feeds(posts: Sequence[PostIndex], config: Config) -> list[FeedSpec[EntryRef]]:
-    """Every feed the build writes, in a fixed order: site, articles, categories, tags."""
+    """Every feed the build writes, in a fixed order: site, articles, categories, tags, authors."""
     site = config.site
     # Sorted once here: groups and archives are filled in this order, so each feed comes out sorted.
     items = sort_entries(_unique([e for p in posts for e in p.items]))
@@ -101,8 +103,14 @@ def plan_feeds(posts: Sequence[PostIndex], config: Config) -> list[FeedSpec[Entr
         home,
         _spec(config, "articles", "articles", "", f"{site.title} · articles", site.description, articles),
     ]
-    groupings: tuple[tuple[FeedKind, str, str], ...] = (("category", "categories", "category"), ("tag", "tags", "tag"))
-    for kind, folder, label in groupings:
+    # (kind, folder, what the feed's description says its posts are)
+    groupings: tuple[tuple[FeedKind, str, str], ...] = (
+        ("category", "categories", "posts under the category “{}”"),
+        ("tag", "tags", "posts under the tag “{}”"),
+    )
+    if config.feeds.authors:
+        groupings += (("author", "authors", "posts by “{}”"),)
+    for kind, folder, about in groupings:
         for group in _grouped(items, kind):
             specs.append(
                 _spec(
@@ -111,7 +119,7 @@ def plan_feeds(posts: Sequence[PostIndex], config: Config) -> list[FeedSpec[Entr
                     f"{folder}/{group.key}",
                     group.key,
                     f"{site.title} · {group.name}",
-                    f"{site.title}: posts under the {label} “{group.name}”",
+                    f"{site.title}: {about.format(group.name)}",
                     group.entries,
                     group.name,
                 )

@@ -9,7 +9,21 @@ from typing import Any
 from ..config import Config
 from ..dates import isoformat
 from ..model import Author, Entry, FeedSpec
+from ..text import clean_line
 from .common import feed_author
+
+# What the feed is and how to subscribe, for a person who opens the file (JSON Feed's
+# `user_comment`), by site.language's first subtag; English for every other language.
+_USER_COMMENTS: dict[str, str] = {
+    "en": "This is a JSON Feed of {title}. To subscribe, add this address to a feed reader: {url}",
+    "zh": "这是「{title}」的 JSON Feed 订阅源。把这个地址添加到你的阅读器即可订阅：{url}",
+}
+
+
+def user_comment(spec: FeedSpec, config: Config) -> str:
+    lang = config.site.language.strip().lower().replace("_", "-").split("-", 1)[0]
+    text = _USER_COMMENTS.get(lang, _USER_COMMENTS["en"])
+    return text.format(title=clean_line(spec.title), url=spec.self_urls["json"])
 
 
 def _authors(authors: tuple[Author, ...]) -> list[dict[str, str]]:
@@ -56,6 +70,7 @@ def render_json(spec: FeedSpec, config: Config) -> bytes:
     }
     if spec.description:
         feed["description"] = spec.description
+    feed["user_comment"] = user_comment(spec, config)
     if config.site.icon:
         feed["icon"] = config.site.icon
     if config.favicon:

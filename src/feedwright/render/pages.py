@@ -1,6 +1,7 @@
 """Every feed listed twice: `index.html` for people, `feeds.opml` for readers' import; and a page
 behind every feed set (`feed.html` for the site's, `articles/index.html`, `tags/SLUG/index.html`,
-`categories/SLUG/index.html`) with its newest entries, its address to copy and subscribe links.
+`categories/SLUG/index.html`, `authors/SLUG/index.html`) with its newest entries, its address to
+copy and subscribe links.
 
 All are pure functions of the FeedSpecs and the Config, and none reads the clock, so an
 unchanged site rebuilds them byte for byte and write-if-changed leaves them alone.
@@ -68,8 +69,8 @@ _SCRIPT = """\
 
 
 def render_index(specs: Sequence[FeedSpec], config: Config) -> bytes:
-    """An HTML page listing every feed: site feeds, then categories, then tags."""
-    site_specs, categories, tags = _grouped(specs)
+    """An HTML page listing every feed: site feeds, then categories, tags and authors."""
+    site_specs, categories, tags, authors = _grouped(specs)
     formats = _formats(config)
     site = config.site
     title = clean_line(site.title)
@@ -98,17 +99,21 @@ def render_index(specs: Sequence[FeedSpec], config: Config) -> bytes:
     )
     if site_specs:
         body.append(_section("site", "Site", [_row(s, config, formats) for s in site_specs]))
-    if categories or tags:
+    filtered = categories or tags or authors
+    if filtered:
+        what = "categories, tags and authors" if authors else "categories and tags"
         body.append(
-            '<p id="filter" hidden><label>Filter categories and tags<br>'
+            f'<p id="filter" hidden><label>Filter {what}<br>'
             '<input type="search" autocomplete="off" spellcheck="false"></label></p>'
         )
     if categories:
         body.append(_section("categories", "Categories", [_row(s, config, formats) for s in categories]))
     if tags:
         body.append(_section("tags", "Tags", [_row(s, config, formats) for s in tags]))
+    if authors:
+        body.append(_section("authors", "Authors", [_row(s, config, formats) for s in authors]))
     body.append("</main>")
-    if categories or tags:
+    if filtered:
         body.append(f"<script>\n{_SCRIPT}\n</script>")
 
     page = "\n".join(
@@ -129,8 +134,8 @@ def render_index(specs: Sequence[FeedSpec], config: Config) -> bytes:
 
 
 def render_opml(specs: Sequence[FeedSpec], config: Config) -> bytes:
-    """An OPML 2.0 subscription list: folders Site, Categories and Tags (empty ones left out)."""
-    site_specs, categories, tags = _grouped(specs)
+    """An OPML 2.0 subscription list: folders Site, Categories, Tags and Authors (empty ones left out)."""
+    site_specs, categories, tags, authors = _grouped(specs)
     formats = _formats(config)
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
@@ -143,7 +148,7 @@ def render_opml(specs: Sequence[FeedSpec], config: Config) -> bytes:
     body = etree.SubElement(root, "body")
     # Atom is the richest of the three; otherwise the format the site lists first.
     fmt = "atom" if "atom" in formats else formats[0]
-    for label, group in (("Site", site_specs), ("Categories", categories), ("Tags", tags)):
+    for label, group in (("Site", site_specs), ("Categories", categories), ("Tags", tags), ("Authors", authors)):
         if not group:
             continue
         folder = etree.SubElement(body, "outline")
@@ -175,12 +180,13 @@ def display_name(spec: FeedSpec, config: Config) -> str:
     return clean_line(name) or spec.key
 
 
-def _grouped(specs: Sequence[FeedSpec]) -> tuple[list[FeedSpec], list[FeedSpec], list[FeedSpec]]:
-    """Site feeds (site before articles), categories, tags; sorted so the input order never shows."""
+def _grouped(specs: Sequence[FeedSpec]) -> tuple[list[FeedSpec], list[FeedSpec], list[FeedSpec], list[FeedSpec]]:
+    """Site feeds (site before articles), categories, tags, authors; sorted so the input order never shows."""
     site_specs = sorted((s for s in specs if s.kind in _SITE_LABELS), key=lambda s: (s.kind != "site", s.path))
     categories = sorted((s for s in specs if s.kind == "category"), key=lambda s: (s.key, s.path))
     tags = sorted((s for s in specs if s.kind == "tag"), key=lambda s: (s.key, s.path))
-    return site_specs, categories, tags
+    authors = sorted((s for s in specs if s.kind == "author"), key=lambda s: (s.key, s.path))
+    return site_specs, categories, tags, authors
 
 
 def _formats(config: Config) -> list[str]:
