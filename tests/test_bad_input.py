@@ -529,7 +529,7 @@ def test_hostile_tag_names_stay_inside_their_folder(tmp_path: Path) -> None:
             assert folder.is_dir() and folder.parent == site.out / kind
             assert not folder.name.startswith(".")
             assert len(folder.name.encode("utf-8")) <= 120
-            assert sorted(p.name for p in folder.iterdir()) == sorted(FEED_FILES)
+            assert sorted(p.name for p in folder.iterdir()) == sorted((*FEED_FILES, "index.html"))  # the feed page
             for name in ("atom.xml", "rss.xml"):
                 parse_feed(folder / name)
     assert_good_feeds(run)
