@@ -164,26 +164,10 @@ def _hugo_unique(slug: str, taken: set[str]) -> str:
 
 
 def zola_slug(text: str) -> str:
-    """Zola's `slugify.anchors = "on"` (the `slug` crate): ASCII letters and digits lower-cased, every
-    other character transliterated (日本 → ri-ben, é → e), runs of anything else one `-`, none at the ends."""
-    from text_unidecode import unidecode  # type: ignore[import-untyped]
+    """Zola's `slugify.anchors = "on"`: the same `slug` crate as its paths."""
+    from .generators.zola import slug_on
 
-    out: list[str] = []
-    dash = True
-    for c in text:
-        for x in c if c.isascii() else (unidecode(c) or "-"):
-            if "a" <= x <= "z" or "0" <= x <= "9":
-                out.append(x)
-                dash = False
-            elif "A" <= x <= "Z":
-                out.append(x.lower())
-                dash = False
-            elif not dash:
-                out.append("-")
-                dash = True
-    if out and out[-1] == "-":
-        out.pop()
-    return "".join(out)
+    return slug_on(text)
 
 
 def _zola_unique(slug: str, taken: set[str]) -> str:

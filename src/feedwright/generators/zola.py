@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, ClassVar
@@ -48,11 +47,6 @@ _PATH_DATE = re.compile(r"(?:^|/)(\d{4})/(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01]
 # Characters `safe` slugification removes (utils/src/slugs.rs strip_invalid_paths_chars).
 _UNSAFE = set('<>:"/\\|?*')
 # Letters deunicode spells out that Unicode does not decompose into ASCII.
-_SPELLED = {
-    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
-    "ð": "d", "Ð": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H",
-    "ŋ": "ng", "Ŋ": "Ng", "ĸ": "q", "ſ": "s", "ŧ": "t", "Ŧ": "T",
-}  # fmt: skip
 # `[extra]` keys themes keep a page's picture under, besides the config's image keys.
 _EXTRA_IMAGE_KEYS = ("thumbnail", "banner", "og_image", "social_image", "header_image")
 # Zola's `<!-- more -->` is a case-insensitive regex (<!--\s*more\s*-->); these are its usual spellings.
@@ -66,10 +60,18 @@ def slugify_path(text: str, strategy: str = "on") -> str:
         return text
     if strategy == "safe":
         return "".join(ch for ch in text.rstrip(" .") if ch not in _UNSAFE)
+    return slug_on(text)
+
+
+def slug_on(text: str) -> str:
+    """The `slug` crate, as Zola makes path and anchor slugs: ASCII letters and digits lower-cased,
+    every other character transliterated by deunicode's tables (日本 → ri-ben, é → e, ß → ss), runs
+    of anything else one `-`, none at the ends. text-unidecode carries the same Text::Unidecode
+    tables; it loads only when a name outside ASCII is slugged."""
     out: list[str] = []
     dash = True  # no leading '-'
     for ch in text:
-        for c in ch if ch.isascii() else _deunicode(ch):
+        for c in ch if ch.isascii() else (_unidecode(ch) or "-"):
             if c.isascii() and c.isalnum():
                 out.append(c.lower())
                 dash = False
@@ -81,12 +83,11 @@ def slugify_path(text: str, strategy: str = "on") -> str:
     return "".join(out)
 
 
-def _deunicode(ch: str) -> str:
-    """ASCII for a letter, as deunicode gives it for Latin scripts: accents dropped, ligatures spelled."""
-    if ch in _SPELLED:
-        return _SPELLED[ch]
-    plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if c.isascii())
-    return plain or "-"
+def _unidecode(ch: str) -> str:
+    from text_unidecode import unidecode  # type: ignore[import-untyped]
+
+    result: str = unidecode(ch)
+    return result
 
 
 def zola_date(value: Any) -> Any:
