@@ -55,21 +55,33 @@ def _leftovers(root: Path) -> list[Path]:
     return [p for p in (root / "out").rglob(".*fw-tmp*")] if (root / "out").exists() else []
 
 
-@pytest.mark.parametrize(("signum", "code", "to_group"), [(signal.SIGTERM, 143, False), (signal.SIGINT, 130, True)])
+@pytest.mark.parametrize(
+    ("signum", "code", "to_group"),
+    [(signal.SIGTERM, 143, False), (signal.SIGINT, 130, True), (signal.SIGTERM, 143, True)],
+    ids=["SIGTERM", "SIGINT-to-the-group", "SIGTERM-to-the-group"],
+)
 def test_a_signal_stops_the_build_with_one_line(big_site: Path, signum: int, code: int, to_group: bool) -> None:
     run = _start(big_site, "--no-cache", "--jobs", "2")
     time.sleep(2.0)
     assert run.poll() is None, "the build ended before it could be stopped; make the site larger"
     if to_group:
-        os.killpg(run.pid, signum)  # Ctrl-C at a terminal reaches the workers too
+        # Ctrl-C at a terminal reaches the workers too, and so does systemd's SIGTERM to a service.
+        os.killpg(run.pid, signum)
     else:
         run.send_signal(signum)
-    _, err = run.communicate(timeout=120)
+    try:
+        _, err = run.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.communicate()
+        pytest.fail("the build did not end after the signal")
     assert run.returncode == code, err
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("feedwright: "), err
     assert _leftovers(big_site) == []
+    out = big_site / "out"
+    assert [p for p in out.rglob("*") if p.is_dir() and not any(p.iterdir())] == []
     # The next plain run builds the site without help.
     again = subprocess.run(
         [sys.executable, "-m", "feedwright", "build", "-c", "config.yaml", "-q"],
