@@ -104,10 +104,15 @@ def test_a_closed_standard_output_is_no_error(big_site: Path) -> None:
 
 
 # feedwright's own command line, with os.replace sending the process `signum` when the batch renames its
-# third file and again whenever a rename puts a file back; with "fail", its fifth rename fails (EIO).
+# third file and again whenever a rename puts a file back; with "fail", its fifth rename fails (EIO);
+# with "thread", another thread runs meanwhile (as a progress bar's monitor does), which the kernel
+# hands the signal to when the main thread blocks it.
 SIGNAL_MID_COMMIT = """
-import errno, os, signal, sys
-signum, fail = int(sys.argv.pop(1)), sys.argv.pop(1) == "fail"
+import errno, os, signal, sys, threading, time
+signum, fail = int(sys.argv.pop(1)), sys.argv.pop(1)
+if fail == "thread":
+    threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
+fail = fail == "fail"
 signal.signal(signal.SIGINT, signal.default_int_handler)
 real = os.replace
 renames = []
@@ -137,10 +142,13 @@ Fresh text.
 """
 
 
-@pytest.mark.parametrize("fail", [False, True], ids=["renames-done", "rename-fails"])
+_MODES = {"renames-done": "-", "rename-fails": "fail", "another-thread": "thread"}
+
+
+@pytest.mark.parametrize("how", list(_MODES))
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_mid_commit_waits_until_every_file_is_old_or_new(
-    tmp_path: Path, signum: int, code: int, fail: bool
+    tmp_path: Path, signum: int, code: int, how: str
 ) -> None:
     """A stop that arrives while the batch renames (or puts files back) takes effect once it is done."""
     site = make_site(tmp_path / "site")
@@ -151,7 +159,7 @@ def test_a_signal_mid_commit_waits_until_every_file_is_old_or_new(
     (site / "posts" / "2025" / "10").mkdir(parents=True)
     (site / "posts" / "2025" / "10" / "new.md").write_text(NEW_POST, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-c", SIGNAL_MID_COMMIT, str(signum), "fail" if fail else "-", "build", "-q"],
+        [sys.executable, "-c", SIGNAL_MID_COMMIT, str(signum), _MODES[how], "build", "-q"],
         cwd=site,
         capture_output=True,
         text=True,
@@ -160,7 +168,7 @@ def test_a_signal_mid_commit_waits_until_every_file_is_old_or_new(
     )
     assert result.returncode == code, result.stderr
     assert one_line(result).startswith("feedwright: "), result.stderr
-    if fail:
+    if how == "rename-fails":
         assert state(out) == before, "every file, the manifest too, holds the previous build's bytes"
     else:
         assert published(out) == cold(site, tmp_path), "every file holds the new build's bytes"
