@@ -55,21 +55,33 @@ def _leftovers(root: Path) -> list[Path]:
     return [p for p in (root / "out").rglob(".*fw-tmp*")] if (root / "out").exists() else []
 
 
-@pytest.mark.parametrize(("signum", "code", "to_group"), [(signal.SIGTERM, 143, False), (signal.SIGINT, 130, True)])
+@pytest.mark.parametrize(
+    ("signum", "code", "to_group"),
+    [(signal.SIGTERM, 143, False), (signal.SIGINT, 130, True), (signal.SIGTERM, 143, True)],
+    ids=["SIGTERM", "SIGINT-to-the-group", "SIGTERM-to-the-group"],
+)
 def test_a_signal_stops_the_build_with_one_line(big_site: Path, signum: int, code: int, to_group: bool) -> None:
     run = _start(big_site, "--no-cache", "--jobs", "2")
     time.sleep(2.0)
     assert run.poll() is None, "the build ended before it could be stopped; make the site larger"
     if to_group:
-        os.killpg(run.pid, signum)  # Ctrl-C at a terminal reaches the workers too
+        # Ctrl-C at a terminal reaches the workers too, and so does systemd's SIGTERM to a service.
+        os.killpg(run.pid, signum)
     else:
         run.send_signal(signum)
-    _, err = run.communicate(timeout=120)
+    try:
+        _, err = run.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.communicate()
+        pytest.fail("the build did not end after the signal")
     assert run.returncode == code, err
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("feedwright: "), err
     assert _leftovers(big_site) == []
+    out = big_site / "out"
+    assert [p for p in out.rglob("*") if p.is_dir() and not any(p.iterdir())] == []
     # The next plain run builds the site without help.
     again = subprocess.run(
         [sys.executable, "-m", "feedwright", "build", "-c", "config.yaml", "-q"],
@@ -92,10 +104,15 @@ def test_a_closed_standard_output_is_no_error(big_site: Path) -> None:
 
 
 # feedwright's own command line, with os.replace sending the process `signum` when the batch renames its
-# third file and again whenever a rename puts a file back; with "fail", its fifth rename fails (EIO).
+# third file and again whenever a rename puts a file back; with "fail", its fifth rename fails (EIO);
+# with "thread", another thread runs meanwhile (as a progress bar's monitor does), which the kernel
+# hands the signal to when the main thread blocks it.
 SIGNAL_MID_COMMIT = """
-import errno, os, signal, sys
-signum, fail = int(sys.argv.pop(1)), sys.argv.pop(1) == "fail"
+import errno, os, signal, sys, threading, time
+signum, fail = int(sys.argv.pop(1)), sys.argv.pop(1)
+if fail == "thread":
+    threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
+fail = fail == "fail"
 signal.signal(signal.SIGINT, signal.default_int_handler)
 real = os.replace
 renames = []
@@ -125,10 +142,13 @@ Fresh text.
 """
 
 
-@pytest.mark.parametrize("fail", [False, True], ids=["renames-done", "rename-fails"])
+_MODES = {"renames-done": "-", "rename-fails": "fail", "another-thread": "thread"}
+
+
+@pytest.mark.parametrize("how", list(_MODES))
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_mid_commit_waits_until_every_file_is_old_or_new(
-    tmp_path: Path, signum: int, code: int, fail: bool
+    tmp_path: Path, signum: int, code: int, how: str
 ) -> None:
     """A stop that arrives while the batch renames (or puts files back) takes effect once it is done."""
     site = make_site(tmp_path / "site")
@@ -139,7 +159,7 @@ def test_a_signal_mid_commit_waits_until_every_file_is_old_or_new(
     (site / "posts" / "2025" / "10").mkdir(parents=True)
     (site / "posts" / "2025" / "10" / "new.md").write_text(NEW_POST, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-c", SIGNAL_MID_COMMIT, str(signum), "fail" if fail else "-", "build", "-q"],
+        [sys.executable, "-c", SIGNAL_MID_COMMIT, str(signum), _MODES[how], "build", "-q"],
         cwd=site,
         capture_output=True,
         text=True,
@@ -148,7 +168,7 @@ def test_a_signal_mid_commit_waits_until_every_file_is_old_or_new(
     )
     assert result.returncode == code, result.stderr
     assert one_line(result).startswith("feedwright: "), result.stderr
-    if fail:
+    if how == "rename-fails":
         assert state(out) == before, "every file, the manifest too, holds the previous build's bytes"
     else:
         assert published(out) == cold(site, tmp_path), "every file holds the new build's bytes"

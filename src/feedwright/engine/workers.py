@@ -15,6 +15,8 @@ from itertools import repeat
 from typing import TypeVar
 
 _PR_SET_PDEATHSIG = 1
+# The signals that stop a build (cli.py): what they do in a worker is set apart from the build's.
+_STOPS = frozenset({signal.SIGINT, signal.SIGTERM})
 
 T = TypeVar("T")
 C = TypeVar("C")
@@ -69,10 +71,15 @@ def _die_with_parent(parent: int) -> None:
         except (OSError, AttributeError):
             pass
     # Ctrl-C reaches the whole process group: the build stops its workers itself, and a worker's
-    # own KeyboardInterrupt would only print a traceback. Blocked since the fork (see worker_pool),
-    # a Ctrl-C that came meanwhile is dropped once ignored.
+    # own KeyboardInterrupt would only print a traceback. SIGTERM reaches every process of a
+    # systemd service: it ends a worker at once and without a word. The handler the build set for
+    # itself (cli.py) must not run here: raised while a worker sends a result, its exception is sent
+    # after it, into a pipe that nobody reads any more, and the build waits for that worker for
+    # ever. Both were blocked since the fork (see worker_pool): a Ctrl-C that came meanwhile is
+    # dropped once ignored, a SIGTERM ends the worker once unblocked.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     # The parent may have died before prctl took effect.
     if os.getppid() != parent:
         os._exit(1)
@@ -82,9 +89,10 @@ def _die_with_parent(parent: int) -> None:
 def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A pool whose queued work is dropped, not run to its end, when the build stops early."""
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),))
-    # The first submit forks every worker; with SIGINT blocked, a Ctrl-C cannot reach one before
-    # its initializer has it ignored. The build itself receives it once unblocked here.
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    # The first submit forks every worker; with SIGINT and SIGTERM blocked, neither can reach one
+    # before its initializer has set what they do there. The build itself receives them once
+    # unblocked here.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     try:
         pool.submit(int)
     finally:

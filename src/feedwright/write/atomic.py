@@ -9,8 +9,10 @@ import shutil
 import signal
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from types import FrameType
 
 TMP_MARK = ".fw-tmp-"
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -355,16 +357,31 @@ class BatchWriter:
 
 @contextlib.contextmanager
 def _stops_held() -> Iterator[None]:
-    """SIGTERM and SIGINT wait until the block is done, then take effect (their handlers run on leaving).
+    """SIGTERM and SIGINT wait until the block is done, then take effect.
 
-    Blocked, not ignored: the kernel keeps a signal that arrives meanwhile pending, and unblocking
-    delivers it. Only this thread's mask changes; the build renames with no other thread running.
+    They are blocked for this thread, so the kernel keeps them pending, and, in the main thread,
+    their Python handlers are swapped for one that only notes them: a signal sent to the process
+    goes to any thread that does not block it (a progress bar's monitor thread), and Python then
+    runs the handler in the main thread all the same. On leaving, the handlers are put back, the
+    signals unblocked (a pending one is handled then) and one that was noted is raised again.
     """
+    noted: list[int] = []
+    swapped: dict[signal.Signals, Callable[[int, FrameType | None], object] | int | signal.Handlers] = {}
+    if threading.current_thread() is threading.main_thread():
+        for stop in _STOPS:
+            handler = signal.getsignal(stop)
+            if handler is not None:  # None: set outside Python, and then not Python's to put back
+                swapped[stop] = handler
+                signal.signal(stop, lambda number, _frame: noted.append(number))
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     try:
         yield
     finally:
+        for stop, handler in swapped.items():
+            signal.signal(stop, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        if noted:
+            signal.raise_signal(noted[0])
 
 
 def _keep_previous(target: Path) -> str | None:
