@@ -13,30 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import escape
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
+
+from .starttags import Attrs, rewrite_start_tags
 
 # The attributes lazy-loading scripts read the real picture from, most used first.
 LAZY_SRC = ("data-src", "data-original", "data-lazy-src")
 LAZY_SRCSET = ("data-srcset", "data-lazy-srcset")
 # Nothing to do without one of these: most posts are passed through after one search.
 _WANTED = re.compile(r"data-(?:src|original|lazy-src|srcset|lazy-srcset)\b|\bsrcset\s*=", re.IGNORECASE)
-_NEWLINE = re.compile("\n")
 _DESCRIPTOR = re.compile(r"[0-9.]+[wxh],?")
 _TAGS = ("img", "source")
-
-
-class _Tags(HTMLParser):
-    """Each <img> and <source> start tag: (line, column, its text, its attributes)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[int, int, str, str, list[tuple[str, str | None]]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _TAGS:
-            line, column = self.getpos()
-            self.tags.append((line, column, self.get_starttag_text() or "", tag, attrs))
 
 
 def promote_lazy_images(html: str, page_url: str) -> str:
@@ -55,7 +42,7 @@ def safe_srcsets(html: str, page_url: str) -> str:
     if "srcset" not in html.lower():
         return html
 
-    def fix(tag: str, attrs: list[tuple[str, str | None]]) -> str | None:
+    def fix(tag: str, attrs: Attrs) -> str | None:
         values = dict(attrs)
         srcset = values.get("srcset")
         if srcset is None or _absolute_srcset(srcset, page_url) == srcset:
@@ -65,30 +52,9 @@ def safe_srcsets(html: str, page_url: str) -> str:
     return _rewrite(html, fix)
 
 
-def _rewrite(html: str, fix: Callable[[str, list[tuple[str, str | None]]], str | None]) -> str:
+def _rewrite(html: str, fix: Callable[[str, Attrs], str | None]) -> str:
     """`html` with each <img>/<source> start tag for which `fix` gives new text replaced by it."""
-    finder = _Tags()
-    finder.feed(html)
-    finder.close()
-    if not finder.tags:
-        return html
-    line_starts = [0]
-    line_starts.extend(m.end() for m in _NEWLINE.finditer(html))
-    parts: list[str] = []
-    done = 0
-    for line, column, text, tag, attrs in finder.tags:
-        fixed = fix(tag, attrs)
-        if fixed is None:
-            continue
-        start = line_starts[line - 1] + column
-        if html[start : start + len(text)] != text:  # never rewrite what was not found where it was
-            continue
-        parts += (html[done:start], fixed)
-        done = start + len(text)
-    if not parts:
-        return html
-    parts.append(html[done:])
-    return "".join(parts)
+    return rewrite_start_tags(html, lambda tag, _: tag in _TAGS, lambda _, tag, attrs: fix(tag, attrs))
 
 
 def _written(tag: str, attrs: list[tuple[str, str]], changed: dict[str, str]) -> str:

@@ -9,7 +9,6 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from html import escape, unescape
-from html.parser import HTMLParser
 from types import FrameType
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
@@ -29,6 +28,7 @@ from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from .config import SanitizeConfig
 from .lazyimages import promote_lazy_images, safe_srcsets
+from .starttags import rewrite_start_tags
 from .text import strip_xml_forbidden
 
 
@@ -114,44 +114,18 @@ def absolutize(html: str, page_url: str) -> str:
     a code sample, is never taken for one; everything but the URLs that change is kept byte
     for byte. A URL that cannot be parsed (urljoin raises) is left out.
     """
-    finder = _StartTags()
-    finder.feed(html)
-    finder.close()
-    if not finder.tags:
-        return html
-    line_starts = [0]
-    line_starts.extend(m.end() for m in _NEWLINE.finditer(html))
     root = _site_root(page_url)
-    parts: list[str] = []
-    done = 0
-    for line, column, text in finder.tags:
-        start = line_starts[line - 1] + column
-        fixed = _absolutize_tag(text, page_url, root)
-        if fixed != text:
-            parts += (html[done:start], fixed)
-            done = start + len(text)
-    parts.append(html[done:])
-    return "".join(parts)
+    return rewrite_start_tags(
+        html,
+        lambda _, attrs: any(name in _URL_ATTRS for name, _ in attrs),
+        lambda text, _, __: _absolutize_tag(text, page_url, root),
+    )
 
 
-_NEWLINE = re.compile("\n")
 # A start tag's name and attributes, read as Python 3.11's HTMLParser reads them (its own patterns
 # are private and differ between versions): `get_starttag_text()` is cut up with these.
 _TAG_NAME = re.compile(r"([a-zA-Z][^\t\n\r\f />\x00]*)(?:\s|/(?!>))*")
 _ATTRIBUTE = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?(?:\s|/(?!>))*""")
-
-
-class _StartTags(HTMLParser):
-    """Every start tag that has a URL attribute, as (line, column, its text), in document order."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[int, int, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if any(name in _URL_ATTRS for name, _ in attrs):
-            line, column = self.getpos()
-            self.tags.append((line, column, self.get_starttag_text() or ""))
 
 
 def _absolutize_tag(text: str, page_url: str, root: str | None) -> str:
